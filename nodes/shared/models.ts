@@ -1,0 +1,183 @@
+// The Parallel Task and Task Group API objects, as ../shared/contract/parallel-openapi-tasks.json
+// defines them. Optional fields the server may omit or send as null are typed `?: T | null`.
+
+export type RunStatus =
+	| 'queued'
+	| 'action_required'
+	| 'running'
+	| 'completed'
+	| 'failed'
+	| 'cancelling'
+	| 'cancelled';
+
+export const RUN_STATUSES: readonly RunStatus[] = [
+	'queued',
+	'action_required',
+	'running',
+	'completed',
+	'failed',
+	'cancelling',
+	'cancelled',
+];
+
+export type MetadataValue = string | number | boolean;
+export type Metadata = Record<string, MetadataValue>;
+
+export interface TaskGroupStatus {
+	num_task_runs: number;
+	/** Statuses with no runs may be left out (contract open question 13.8). */
+	task_run_status_counts: Partial<Record<RunStatus, number>>;
+	is_active: boolean;
+	status_message: string | null;
+	modified_at: string | null;
+}
+
+export interface TaskGroup {
+	taskgroup_id: string;
+	status: TaskGroupStatus;
+	created_at: string | null;
+	metadata?: Metadata | null;
+}
+
+export interface ApiError {
+	ref_id: string;
+	message: string;
+	detail?: Record<string, unknown> | null;
+}
+
+export interface RunWarning {
+	type: string;
+	message: string;
+	detail?: Record<string, unknown> | null;
+}
+
+export interface TaskRun {
+	run_id: string;
+	interaction_id: string;
+	status: RunStatus;
+	is_active: boolean;
+	processor: string;
+	created_at: string | null;
+	modified_at: string | null;
+	warnings?: RunWarning[] | null;
+	error?: ApiError | null;
+	metadata?: Metadata | null;
+	taskgroup_id?: string | null;
+}
+
+export interface JsonSchemaSpec {
+	type?: 'json';
+	json_schema: Record<string, unknown>;
+}
+
+export interface TextSchemaSpec {
+	type?: 'text';
+	description?: string | null;
+}
+
+export interface AutoSchemaSpec {
+	type?: 'auto';
+}
+
+export type OutputSchema = JsonSchemaSpec | TextSchemaSpec | AutoSchemaSpec | string;
+export type InputSchema = JsonSchemaSpec | TextSchemaSpec | string;
+
+export interface TaskSpec {
+	output_schema: OutputSchema;
+	input_schema?: InputSchema | null;
+}
+
+export interface SourcePolicy {
+	include_domains?: string[];
+	exclude_domains?: string[];
+	after_date?: string | null;
+}
+
+export interface TaskRunInput {
+	input: string | Record<string, unknown>;
+	processor: string;
+	metadata?: Metadata | null;
+	source_policy?: SourcePolicy | null;
+	advanced_settings?: { location?: string | null } | null;
+	task_spec?: TaskSpec | null;
+	previous_interaction_id?: string | null;
+	enable_events?: boolean | null;
+}
+
+export interface TaskGroupRunRequest {
+	inputs: TaskRunInput[];
+	default_task_spec?: TaskSpec | null;
+}
+
+export interface TaskGroupRunResponse {
+	status: TaskGroupStatus;
+	run_ids: string[];
+	run_cursor: string | null;
+	event_cursor: string | null;
+}
+
+export interface Citation {
+	url: string;
+	title?: string | null;
+	excerpts?: string[] | null;
+}
+
+export interface FieldBasis {
+	field: string;
+	reasoning: string;
+	citations?: Citation[];
+	confidence?: string | null;
+}
+
+interface OutputCommon {
+	basis: FieldBasis[];
+	mcp_tool_calls?: unknown[] | null;
+	beta_fields?: Record<string, unknown> | null;
+}
+
+export interface TaskRunJsonOutput extends OutputCommon {
+	type: 'json';
+	/** An object per the contract; some docs show it JSON-encoded as a string (notes 6.6). */
+	content: Record<string, unknown> | string;
+	output_schema?: Record<string, unknown> | null;
+}
+
+export interface TaskRunTextOutput extends OutputCommon {
+	type: 'text';
+	content: string;
+}
+
+export type TaskRunOutput = TaskRunJsonOutput | TaskRunTextOutput;
+
+export interface TaskRunResult {
+	run: TaskRun;
+	output: TaskRunOutput;
+}
+
+export interface TaskGroupStatusEvent {
+	type: 'task_group_status';
+	event_id: string;
+	status: TaskGroupStatus;
+}
+
+export interface TaskRunEvent {
+	type: 'task_run.state';
+	event_id: string | null;
+	run: TaskRun;
+	input?: TaskRunInput | null;
+	output?: TaskRunOutput | null;
+}
+
+export interface ErrorEvent {
+	type: 'error';
+	error: ApiError;
+}
+
+/** What the group's `/events` and `/runs` streams carry. */
+export type GroupStreamEvent = TaskGroupStatusEvent | TaskRunEvent | ErrorEvent;
+
+export const ACTIVE_RUN_STATUSES: ReadonlySet<RunStatus> = new Set([
+	'queued',
+	'running',
+	'cancelling',
+]);
