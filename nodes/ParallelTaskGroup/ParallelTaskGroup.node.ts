@@ -1,0 +1,60 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { taskGroupOperations, taskGroupProperties } from './resources/taskGroup';
+import { taskRunOperations, taskRunProperties } from './resources/taskRun';
+
+export class ParallelTaskGroup implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Parallel Task Group',
+		name: 'parallelTaskGroup',
+		icon: { light: 'file:../../icons/parallel.svg', dark: 'file:../../icons/parallel.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Research many items at once with Parallel task groups: enrich rows, add runs, collect results',
+		defaults: { name: 'Parallel Task Group' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'parallelTaskGroupApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Task Group', value: 'taskGroup' },
+					{ name: 'Task Run', value: 'taskRun' },
+				],
+				default: 'taskGroup',
+			},
+			...taskGroupProperties,
+			...taskRunProperties,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const operations = resource === 'taskRun' ? taskRunOperations : taskGroupOperations;
+		const run = operations[operation];
+		if (!run) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation '${operation}' is not supported`,
+				{
+					itemIndex: 0,
+				},
+			);
+		}
+		return await run.call(this, this.getInputData());
+	}
+}

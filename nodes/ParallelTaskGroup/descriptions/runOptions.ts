@@ -1,0 +1,96 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { apiVersionOption } from './shared';
+
+export function byDisplayName(options: INodeProperties[]): INodeProperties[] {
+	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/** Options of every operation that turns items into runs (Add Runs, Enrich). */
+export const runOptions: INodeProperties[] = [
+	{
+		displayName: 'After Date',
+		name: 'afterDate',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 2025-01-31',
+		description: 'Only use sources published on or after this date (YYYY-MM-DD)',
+	},
+	apiVersionOption,
+	{
+		displayName: 'Batch Size',
+		name: 'batchSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 1000 },
+		default: 1000,
+		description: 'How many runs to send per request; Parallel accepts up to 1,000',
+	},
+	{
+		displayName: 'Concurrent Requests',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 10 },
+		default: 4,
+		description: 'How many add-runs requests to send at the same time',
+	},
+	{
+		displayName: 'Exclude Domains',
+		name: 'excludeDomains',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. wikipedia.org, reddit.com',
+		description: 'Comma-separated domains Parallel must not use as sources',
+	},
+	{
+		displayName: 'Idempotency Key',
+		name: 'idempotencyKey',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.row_id }}',
+		description:
+			'A value unique to each item, such as a row ID. Items whose key already has a run in the task group are not sent again; the existing run is returned. Lets a scheduled workflow skip rows it already researched.',
+	},
+	{
+		displayName: 'Include Domains',
+		name: 'includeDomains',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. sec.gov, company.com',
+		description:
+			'Comma-separated domains Parallel may use as sources; leave empty for the whole web',
+	},
+	{
+		displayName: 'Input JSON Schema',
+		name: 'inputSchema',
+		type: 'json',
+		default: '',
+		description: 'Optional JSON schema that describes the input fields, to help Parallel read them',
+	},
+	{
+		displayName: 'Location',
+		name: 'location',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. us',
+		description: 'Two-letter country code to research from (ISO 3166-1 alpha-2)',
+	},
+	{
+		displayName: 'Metadata',
+		name: 'metadata',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		placeholder: 'Add Metadata',
+		description: 'Key-value pairs stored with each run (keys up to 16 characters)',
+		options: [
+			{
+				name: 'values',
+				displayName: 'Metadata',
+				values: [
+					{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+];

@@ -1,0 +1,41 @@
+import { getTaskGroup, streamRuns } from '../../shared/api';
+import type { RunStatus, TaskRun } from '../../shared/models';
+import { ACTIVE_RUN_STATUSES } from '../../shared/models';
+import type { ParallelClient } from '../../shared/transport/client';
+import { KEY_METADATA } from './runInput';
+
+/**
+ * The runs of a group that carry one of `keys` in their metadata, by key (the first run per key).
+ * Reads `/runs`; when that snapshot leaves out active runs (the contract leaves it open, notes
+ * 13.4) while the group has some, it reads them with a status filter as well.
+ */
+export async function findRunsByKey(
+	client: ParallelClient,
+	taskGroupId: string,
+	keys: Set<string> | 'all',
+): Promise<Map<string, TaskRun>> {
+	const found = new Map<string, TaskRun>();
+	let sawActive = false;
+	const collect = (run: TaskRun) => {
+		const key = run.metadata?.[KEY_METADATA];
+		if (typeof key !== 'string' || found.has(key)) return;
+		if (keys === 'all' || keys.has(key)) found.set(key, run);
+	};
+	for await (const event of streamRuns(client, taskGroupId)) {
+		if (event.type !== 'task_run.state') continue;
+		if (ACTIVE_RUN_STATUSES.has(event.run.status)) sawActive = true;
+		collect(event.run);
+	}
+	if (sawActive || (keys !== 'all' && found.size === keys.size)) return found;
+
+	const { status } = await getTaskGroup(client, taskGroupId);
+	const activeStatuses = Object.entries(status.task_run_status_counts)
+		.filter(([name, count]) => ACTIVE_RUN_STATUSES.has(name as RunStatus) && (count ?? 0) > 0)
+		.map(([name]) => name as RunStatus);
+	for (const activeStatus of activeStatuses) {
+		for await (const event of streamRuns(client, taskGroupId, { status: activeStatus })) {
+			if (event.type === 'task_run.state') collect(event.run);
+		}
+	}
+	return found;
+}

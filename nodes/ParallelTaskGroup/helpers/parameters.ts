@@ -1,0 +1,41 @@
+import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
+
+function containsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(containsExpression);
+	if (value && typeof value === 'object') return Object.values(value).some(containsExpression);
+	return false;
+}
+
+function rawValue(parameters: unknown, path: string): unknown {
+	let current = parameters;
+	for (const part of path.split('.')) {
+		if (!current || typeof current !== 'object') return undefined;
+		current = (current as Record<string, unknown>)[part];
+	}
+	return current;
+}
+
+/**
+ * Reads node parameters per item, but resolves a parameter without any expression only once:
+ * with 10,000 items, evaluating constant parameters per item would dominate Add Runs.
+ */
+export class ParameterReader {
+	private readonly constants = new Map<string, unknown>();
+
+	constructor(private readonly context: IExecuteFunctions) {}
+
+	get<T = NodeParameterValueType>(name: string, itemIndex: number, fallback?: T): T {
+		if (this.constants.has(name)) return this.constants.get(name) as T;
+		const value = this.context.getNodeParameter(name, itemIndex, fallback) as T;
+		if (!containsExpression(rawValue(this.context.getNode().parameters, name))) {
+			this.constants.set(name, value);
+		}
+		return value;
+	}
+
+	/** Whether the parameter has the same value for every item. */
+	isConstant(name: string): boolean {
+		return !containsExpression(rawValue(this.context.getNode().parameters, name));
+	}
+}

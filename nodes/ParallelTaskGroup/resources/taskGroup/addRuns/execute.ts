@@ -1,0 +1,34 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { prepareItems, submitItems } from '../../../helpers/addItems';
+import { AttemptMarker, executionKey } from '../../../helpers/attempts';
+import { errorItem } from '../../../helpers/itemErrors';
+import { connect, taskGroupIdOf } from '../../../helpers/items';
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
+	const taskGroupId = taskGroupIdOf(this, 0);
+	const client = await connect(this);
+	const marker = new AttemptMarker(this, executionKey(this));
+	const prepared = prepareItems(this, items, marker);
+	const { runs, failures } = await submitItems(this, client, prepared, taskGroupId, marker);
+	const keepInput = this.getNodeParameter('options.includeInputFields', 0, false) as boolean;
+
+	const output = items.map((item, itemIndex): INodeExecutionData => {
+		const failure = failures.get(itemIndex);
+		if (failure) return errorItem(failure, itemIndex);
+		const run = runs.get(itemIndex)!;
+		const json: IDataObject = {
+			...(keepInput ? item.json : {}),
+			run_id: run.runId,
+			taskgroup_id: taskGroupId,
+			status: run.status,
+			...(run.reused ? { reused: true } : {}),
+		};
+		return { json, pairedItem: { item: itemIndex } };
+	});
+	marker.clear();
+	return [output];
+}

@@ -1,0 +1,43 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { byDisplayName, runOptions } from '../../../descriptions/runOptions';
+import { forGroupOperations, maxWaitSecondsProperty } from '../../../descriptions/shared';
+
+export const enrichProperties: INodeProperties[] = [
+	maxWaitSecondsProperty(forGroupOperations(['enrich']), 240),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: forGroupOperations(['enrich']),
+		options: byDisplayName([
+			...runOptions,
+			{
+				displayName: 'Include Basis',
+				name: 'includeBasis',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to add "basis": per field, the reasoning, confidence and citations behind the answer',
+			},
+			{
+				displayName: 'Include Run Info',
+				name: 'includeRunInfo',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the run_id and taskgroup_id of each item',
+			},
+			{
+				displayName: 'Put Output in Field',
+				name: 'outputKey',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. research',
+				description:
+					"Put the answer's fields under this field instead of merging them into the item. Leave empty to merge.",
+			},
+		]),
+	},
+];

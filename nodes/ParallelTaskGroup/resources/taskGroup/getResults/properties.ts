@@ -1,0 +1,51 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { RUN_STATUSES } from '../../../../shared/models';
+import {
+	apiVersionOption,
+	forGroupOperations,
+	simplifyProperty,
+} from '../../../descriptions/shared';
+
+const statusName = (status: string) =>
+	status.charAt(0).toUpperCase() + status.slice(1).replace(/_/g, ' ');
+
+export const getResultsProperties: INodeProperties[] = [
+	simplifyProperty(forGroupOperations(['getResults'])),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: forGroupOperations(['getResults']),
+		options: [
+			apiVersionOption,
+			{
+				displayName: 'Include Input',
+				name: 'includeInput',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include the input each run was given',
+			},
+			{
+				displayName: 'Include Output',
+				name: 'includeOutput',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to include the research output of completed runs',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'Any', value: '' },
+					...RUN_STATUSES.map((status) => ({ name: statusName(status), value: status })),
+				],
+				default: '',
+				description: 'Return only runs with this status',
+			},
+		],
+	},
+];

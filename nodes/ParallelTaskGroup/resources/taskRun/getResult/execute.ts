@@ -1,0 +1,68 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { getRun, pollRunResult } from '../../../../shared/api';
+import { formatRun, runFailureMessage } from '../../../../shared/results';
+import type { ParallelClient } from '../../../../shared/transport/client';
+import { connect, forEachItem } from '../../../helpers/items';
+import { runIdOf } from '../shared';
+
+/** Longest single long-poll: well under proxies' idle timeouts. */
+const MAX_POLL_SECONDS = 30;
+
+async function resultOf(
+	context: IExecuteFunctions,
+	client: ParallelClient,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const runId = runIdOf(context, itemIndex);
+	const maxWaitSeconds = Math.max(
+		0,
+		context.getNodeParameter('maxWaitSeconds', itemIndex, 60) as number,
+	);
+	const simplify = context.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const deadline = Date.now() + maxWaitSeconds * 1000;
+	for (;;) {
+		const remaining = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+		const poll = await pollRunResult(client, runId, Math.min(remaining, MAX_POLL_SECONDS));
+		if (poll.state === 'done') return formatRun(poll.result, simplify);
+		if (poll.state === 'failedOrMissing') {
+			// A failed run answers 404 too; its own record says why it failed.
+			const run = await getRun(client, runId);
+			if (run.status === 'failed' || run.status === 'cancelled') {
+				throw new NodeOperationError(
+					context.getNode(),
+					`Run ${runId} ${run.status}: ${runFailureMessage(run)}`,
+					{
+						description: `Parallel could not complete this run${run.error?.ref_id ? ` (ref_id ${run.error.ref_id})` : ''}.`,
+						itemIndex,
+					},
+				);
+			}
+		}
+		if (Date.now() >= deadline) break;
+	}
+	const run = await getRun(client, runId);
+	if (context.getNodeParameter('options.failOnTimeout', itemIndex, false) as boolean) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Run ${runId} was still ${run.status} after ${maxWaitSeconds} seconds`,
+			{
+				description:
+					"Raise 'Max Wait (Seconds)', or fetch the result later. The run keeps going on Parallel's side.",
+				itemIndex,
+			},
+		);
+	}
+	return { ...formatRun({ run }, simplify), timed_out: true };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
+	const client = await connect(this);
+	return [
+		await forEachItem(this, items, async (itemIndex) => await resultOf(this, client, itemIndex)),
+	];
+}

@@ -1,0 +1,40 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { getRunProperties } from './get/properties';
+import { execute as get } from './get/execute';
+import { getRunResultProperties } from './getResult/properties';
+import { execute as getResult } from './getResult/execute';
+import { runIdProperty } from './shared';
+
+export const taskRunOperations: Record<
+	string,
+	(this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[][]>
+> = { get, getResult };
+
+export const taskRunProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['taskRun'] } },
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				description: "Get a task run's status",
+				action: 'Get a task run',
+			},
+			{
+				name: 'Get Result',
+				value: 'getResult',
+				description: "Get a task run's output, waiting for it up to a time limit",
+				action: 'Get the result of a task run',
+			},
+		],
+		default: 'getResult',
+	},
+	runIdProperty,
+	...getRunProperties,
+	...getRunResultProperties,
+];

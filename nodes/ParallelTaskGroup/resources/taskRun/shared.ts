@@ -1,0 +1,32 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+export const forRunOperations = (operations: string[]) => ({
+	show: { resource: ['taskRun'], operation: operations },
+});
+
+export const runIdProperty: INodeProperties = {
+	displayName: 'Run ID',
+	name: 'runId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. trun_9907962f83aa4d9d98fd7f4bf745d654',
+	description: 'The ID of the task run: the run_id field that Add Runs returns',
+	displayOptions: forRunOperations(['get', 'getResult']),
+};
+
+export function runIdOf(context: IExecuteFunctions, itemIndex: number): string {
+	const value = context.getNodeParameter('runId', itemIndex, '') as unknown;
+	const id = typeof value === 'string' ? value.trim() : '';
+	if (id && !/[\s/?#]/.test(id)) return id;
+	throw new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex}: 'Run ID' is ${id ? `not an ID ('${id}')` : 'empty'}`,
+		{
+			description:
+				'Use the run_id from Add Runs, e.g. {{ $json.run_id }}, or paste one like trun_9907962f....',
+			itemIndex,
+		},
+	);
+}
