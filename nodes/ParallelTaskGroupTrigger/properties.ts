@@ -1,0 +1,98 @@
+import { apiVersionOption, SIMPLIFY_DESCRIPTION } from '../shared/commonProperties';
+import type { INodeProperties } from 'n8n-workflow';
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName: 'Task Group ID',
+		name: 'taskGroupId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. tgrp_fdd6b37846aa47afb0492bf91d08d9c0',
+		description:
+			'The task group to listen to. Runs can be added to it at any time, by any workflow.',
+	},
+	{
+		displayName: 'Trigger On',
+		name: 'events',
+		type: 'multiOptions',
+		options: [
+			{
+				name: 'Group Completed',
+				value: 'groupCompleted',
+				description: 'The group has no active runs left: emits its status',
+			},
+			{
+				name: 'Run Completed',
+				value: 'runCompleted',
+				description: 'A run finished: emits the run with its output',
+			},
+			{
+				name: 'Run Failed',
+				value: 'runFailed',
+				description: "A run failed or was cancelled: emits the run with Parallel's message",
+			},
+		],
+		default: ['runCompleted'],
+		required: true,
+		description: 'Which events start the workflow; each event starts one execution',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			apiVersionOption,
+			{
+				displayName: 'Emit Runs Finished Before Activation',
+				name: 'includeEarlier',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether the first activation also emits runs that had already finished. Later activations always resume where the trigger stopped.',
+			},
+			{
+				displayName: 'Idle Check Interval (Seconds)',
+				name: 'maxIdleSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+				description:
+					'While the group has no active runs, how often at most to look for new ones (Parallel closes the stream of an idle group)',
+			},
+			{
+				displayName: 'Include Input',
+				name: 'includeInput',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include the input each run was given',
+			},
+			{
+				displayName: 'Include Output',
+				name: 'includeOutput',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to fetch each completed run's output (the events stream carries none)",
+			},
+			{
+				displayName: 'Reconnect After Silence (Seconds)',
+				name: 'stallSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 90,
+				description:
+					'Reopen the stream when it sends nothing, not even a keep-alive, for this long',
+			},
+			{
+				displayName: 'Simplify',
+				name: 'simplify',
+				type: 'boolean',
+				default: true,
+				description: SIMPLIFY_DESCRIPTION,
+			},
+		],
+	},
+];
