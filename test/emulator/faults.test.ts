@@ -1,0 +1,195 @@
+import { startEmulator } from './index';
+import type { Emulator } from './index';
+import {
+	SseClient,
+	addRuns,
+	api,
+	liteInputs,
+	newGroup,
+	readStream,
+	sleep,
+	waitFor,
+	waitForInactive,
+} from './helpers';
+
+let emu: Emulator;
+
+beforeAll(async () => {
+	emu = await startEmulator({ speed: 0.001 });
+});
+afterAll(async () => {
+	await emu.close();
+});
+beforeEach(() => {
+	emu.reset();
+	emu.configure({ latencyMs: 0 });
+});
+
+const numRuns = async (groupId: string) =>
+	(await api(emu, 'GET', `/v1/tasks/groups/${groupId}`)).body.status.num_task_runs as number;
+
+/** A finished group with three completed runs. */
+async function finishedGroup() {
+	const groupId = await newGroup(emu);
+	await addRuns(emu, groupId, { inputs: liteInputs(3) });
+	await waitForInactive(emu, groupId);
+	return groupId;
+}
+
+describe('request faults', () => {
+	it('status answers before acting, with Retry-After headers, and creates nothing', async () => {
+		const groupId = await newGroup(emu);
+		emu.addFault({
+			route: 'addRuns',
+			action: { type: 'status', status: 429, retryAfter: '2', retryAfterMs: 1500 },
+		});
+		const res = await addRuns(emu, groupId, { inputs: liteInputs(2) });
+		expect(res.status).toBe(429);
+		expect(res.headers.get('retry-after')).toBe('2');
+		expect(res.headers.get('retry-after-ms')).toBe('1500');
+		expect(res.body.error.message).toBe('Too many requests: quota temporarily exceeded');
+		expect(await numRuns(groupId)).toBe(0);
+		expect((await addRuns(emu, groupId, { inputs: liteInputs(2) })).status).toBe(200);
+		expect(emu.counters().injectedFaults).toBe(1);
+	});
+
+	it('statusAfterApply creates the runs, then answers with the error', async () => {
+		const groupId = await newGroup(emu);
+		emu.addFault({ route: 'addRuns', action: { type: 'statusAfterApply', status: 503 } });
+		const res = await addRuns(emu, groupId, { inputs: liteInputs(2) });
+		expect(res.status).toBe(503);
+		expect(res.body.type).toBe('error');
+		expect(await numRuns(groupId)).toBe(2);
+	});
+
+	it('dropResponse creates the runs, then resets the connection', async () => {
+		const groupId = await newGroup(emu);
+		emu.addFault({ route: 'addRuns', action: { type: 'dropResponse' } });
+		await expect(addRuns(emu, groupId, { inputs: liteInputs(2) })).rejects.toThrow();
+		expect(await numRuns(groupId)).toBe(2);
+		expect(emu.counters().droppedResponses).toBe(1);
+		expect(emu.counters().responses['POST /tasks/groups/:id/runs 200']).toBeUndefined();
+	});
+
+	it('latency faults and the latencyMs option delay responses', async () => {
+		emu.addFault({ route: 'getGroup', action: { type: 'latency', ms: 150 } });
+		const groupId = await newGroup(emu);
+		let started = Date.now();
+		await api(emu, 'GET', `/v1/tasks/groups/${groupId}`);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+		emu.configure({ latencyMs: 60 });
+		started = Date.now();
+		await api(emu, 'GET', '/v1/monitors');
+		expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+		started = Date.now();
+		await api(emu, 'GET', '/__emulator/counters');
+		expect(Date.now() - started).toBeLessThan(55);
+	});
+
+	it('honours skip, times and the * route, checking rules in order', async () => {
+		emu.addFault({ route: 'getGroup', skip: 1, times: 2, action: { type: 'status', status: 500 } });
+		const groupId = await newGroup(emu);
+		const statuses = [];
+		for (let i = 0; i < 4; i++)
+			statuses.push((await api(emu, 'GET', `/v1/tasks/groups/${groupId}`)).status);
+		expect(statuses).toEqual([200, 500, 500, 200]);
+		emu.clearFaults();
+		emu.addFault({ route: '*', times: -1, action: { type: 'status', status: 502 } });
+		emu.addFault({ route: 'monitors', action: { type: 'status', status: 504 } });
+		expect((await api(emu, 'GET', '/v1/monitors')).status).toBe(502);
+		expect((await api(emu, 'POST', '/v1/tasks/groups', {})).status).toBe(502);
+		emu.clearFaults();
+		expect((await api(emu, 'GET', '/v1/monitors')).status).toBe(200);
+	});
+
+	it('stream actions ignore JSON routes; status faults answer streams with JSON', async () => {
+		const groupId = await finishedGroup();
+		emu.addFault({ route: '*', action: { type: 'dropStream', afterEvents: 0 } });
+		expect((await api(emu, 'GET', `/v1/tasks/groups/${groupId}`)).status).toBe(200);
+		expect((await readStream(`${emu.url}/v1/tasks/groups/${groupId}/runs`)).how).toBe('reset');
+		emu.addFault({ route: 'events', action: { type: 'status', status: 503 } });
+		const { client } = await readStream(`${emu.url}/v1/tasks/groups/${groupId}/events`);
+		expect(client.status).toBe(503);
+		expect(JSON.parse(client.body).type).toBe('error');
+	});
+});
+
+describe('stream faults', () => {
+	it('dropStream resets the connection after N events', async () => {
+		const groupId = await finishedGroup();
+		emu.addFault({ route: 'events', action: { type: 'dropStream', afterEvents: 2 } });
+		const { how, events } = await readStream(`${emu.url}/v1/tasks/groups/${groupId}/events`);
+		expect(how).toBe('reset');
+		expect(events).toHaveLength(2);
+		expect(emu.counters().injectedFaults).toBe(1);
+	});
+
+	it('endStream ends cleanly after N events, without the final status', async () => {
+		const groupId = await finishedGroup();
+		emu.addFault({ route: 'events', action: { type: 'endStream', afterEvents: 3 } });
+		const { how, events } = await readStream(`${emu.url}/v1/tasks/groups/${groupId}/events`);
+		expect(how).toBe('eof');
+		expect(events.map((e) => e.type)).toEqual([
+			'task_group_status',
+			'task_run.state',
+			'task_run.state',
+		]);
+	});
+
+	it('stallStream goes silent (no keep-alives) until the client leaves', async () => {
+		emu.configure({ keepAliveMs: 20 });
+		const groupId = await finishedGroup();
+		emu.addFault({ route: 'runs', action: { type: 'stallStream', afterEvents: 1 } });
+		const client = await SseClient.open(`${emu.url}/v1/tasks/groups/${groupId}/runs`);
+		await client.waitForEvents(1);
+		await sleep(100);
+		expect(client.frames).toHaveLength(1);
+		expect(client.comments).toEqual([]);
+		expect(emu.counters().openStreams).toBe(1);
+		client.close();
+		await waitFor(() => emu.counters().openStreams === 0 || undefined, 2000, 'stream closed');
+		emu.configure({ keepAliveMs: 15_000 });
+	});
+
+	it('duplicateEvents sends every task_run.state twice', async () => {
+		const groupId = await finishedGroup();
+		emu.addFault({ route: 'runs', action: { type: 'duplicateEvents' } });
+		const { events } = await readStream(`${emu.url}/v1/tasks/groups/${groupId}/runs`);
+		expect(events).toHaveLength(6);
+		expect(events[0]).toEqual(events[1]);
+		emu.addFault({ route: 'events', action: { type: 'duplicateEvents' } });
+		const live = (await readStream(`${emu.url}/v1/tasks/groups/${groupId}/events`)).events;
+		expect(live.map((e) => e.type)).toEqual([
+			'task_group_status',
+			...Array(6).fill('task_run.state'),
+			'task_group_status',
+		]);
+	});
+
+	it('errorEvent inserts an error event after N events and carries on', async () => {
+		const groupId = await finishedGroup();
+		emu.addFault({
+			route: 'events',
+			action: { type: 'errorEvent', afterEvents: 1, message: 'upstream hiccup' },
+		});
+		const { how, events } = await readStream(`${emu.url}/v1/tasks/groups/${groupId}/events`);
+		expect(how).toBe('eof');
+		expect(events[1]).toEqual({
+			type: 'error',
+			error: { ref_id: expect.any(String), message: 'upstream hiccup', detail: null },
+		});
+		expect(events).toHaveLength(6);
+		expect(events[5].type).toBe('task_group_status');
+	});
+
+	it('combines latency with a stream fault on one request', async () => {
+		const groupId = await finishedGroup();
+		emu.addFault({ route: 'runs', action: { type: 'latency', ms: 100 } });
+		emu.addFault({ route: 'runs', action: { type: 'endStream', afterEvents: 1 } });
+		const started = Date.now();
+		const { events } = await readStream(`${emu.url}/v1/tasks/groups/${groupId}/runs`);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+		expect(events).toHaveLength(1);
+		expect(emu.counters().injectedFaults).toBe(2);
+	});
+});

@@ -1,0 +1,112 @@
+// Public types of the emulator; index.ts re-exports them.
+
+export interface EmulatorOptions {
+	/** 0 (default) = a random free port. The host is always 127.0.0.1. */
+	port?: number;
+	/** Accepted x-api-key values, default ['emulator-key']. */
+	apiKeys?: string[];
+	/** Multiplies every simulated duration; 1 = realistic, default 0.001. */
+	speed?: number;
+	/** Added before every API response (not control endpoints), default 0. */
+	latencyMs?: number;
+	/** Keep-alive comment interval on streams, default 15000. */
+	keepAliveMs?: number;
+	/** Server cap on one /events connection, default 3_600_000; then EOF without a final status. */
+	eventsMaxMs?: number;
+	/** Cap on how long /result really holds; absent or null (default) = no cap. */
+	maxHoldMs?: number | null;
+	/** Extra bytes added to each output (in the basis), default 0. */
+	outputPadBytes?: number;
+	/** Also write an SSE `id:` line with the event_id (open question 13.1), default false. */
+	sseIdLines?: boolean;
+	/** What /events replays after its first status when no last_event_id is given, default 'all'. */
+	replayWithoutCursor?: 'all' | 'none';
+	/** Minimum interval in real ms between progress task_group_status events, default 1000. */
+	statusEveryMs?: number;
+}
+
+export type ResolvedOptions = Required<EmulatorOptions>;
+
+export const DEFAULT_API_KEY = 'emulator-key';
+
+export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
+	return {
+		port: options.port ?? 0,
+		apiKeys: options.apiKeys ?? [DEFAULT_API_KEY],
+		speed: options.speed ?? 0.001,
+		latencyMs: options.latencyMs ?? 0,
+		keepAliveMs: options.keepAliveMs ?? 15_000,
+		eventsMaxMs: options.eventsMaxMs ?? 3_600_000,
+		maxHoldMs: options.maxHoldMs ?? null,
+		outputPadBytes: options.outputPadBytes ?? 0,
+		sseIdLines: options.sseIdLines ?? false,
+		replayWithoutCursor: options.replayWithoutCursor ?? 'all',
+		statusEveryMs: options.statusEveryMs ?? 1000,
+	};
+}
+
+/** Route names used by fault rules. `createRun` (POST /v1/tasks/runs) is an emulator extension. */
+export type RouteName =
+	| 'createGroup'
+	| 'getGroup'
+	| 'addRuns'
+	| 'runs'
+	| 'events'
+	| 'getRun'
+	| 'result'
+	| 'input'
+	| 'monitors'
+	| 'createRun';
+
+export type FaultAction =
+	| { type: 'status'; status: number; retryAfter?: string; retryAfterMs?: number }
+	| { type: 'statusAfterApply'; status: number }
+	| { type: 'dropResponse' }
+	| { type: 'latency'; ms: number }
+	| { type: 'dropStream'; afterEvents: number }
+	| { type: 'endStream'; afterEvents: number }
+	| { type: 'stallStream'; afterEvents: number }
+	| { type: 'duplicateEvents' }
+	| { type: 'errorEvent'; afterEvents: number; message?: string };
+
+export interface FaultRule {
+	route: RouteName | '*';
+	/** Let this many matching requests through first (default 0). */
+	skip?: number;
+	/** How many matching requests it affects (default 1; -1 = every one). */
+	times?: number;
+	action: FaultAction;
+}
+
+export interface Counters {
+	/** Keyed by method and version-free route template, e.g. 'POST /tasks/groups/:id/runs'. */
+	requests: Record<string, number>;
+	/** Keyed by '<method> <route> <status>'. */
+	responses: Record<string, number>;
+	runsCreated: Record<string, number>;
+	runsCreatedTotal: number;
+	duplicateInputs: Record<string, number>;
+	duplicateInputsTotal: number;
+	openStreams: number;
+	maxOpenStreams: number;
+	streamsOpened: number;
+	droppedResponses: number;
+	injectedFaults: number;
+}
+
+export interface GroupSnapshot {
+	runs: Array<{ run_id: string; status: string; input: unknown; metadata: unknown }>;
+}
+
+export interface Emulator {
+	/** e.g. http://127.0.0.1:43125 (no trailing slash, no /v1). */
+	url: string;
+	close(): Promise<void>;
+	reset(): void;
+	addFault(rule: FaultRule): void;
+	clearFaults(): void;
+	counters(): Counters;
+	hold(on: boolean): void;
+	configure(options: Partial<EmulatorOptions>): void;
+	group(id: string): GroupSnapshot | undefined;
+}
