@@ -122,6 +122,10 @@ export async function openGroupEvents(
 ): Promise<EventStream> {
 	const qs: IDataObject = {};
 	if (options.lastEventId) qs.last_event_id = options.lastEventId;
+	// Lets the server end the stream at the deadline too, where a client cannot close its socket.
+	if (options.deadline !== undefined) {
+		qs.timeout = Math.max(1, Math.ceil((options.deadline - Date.now()) / 1000));
+	}
 	return await client.openStream({
 		path: `${group(taskGroupId)}/events`,
 		qs,

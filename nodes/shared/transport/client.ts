@@ -185,10 +185,12 @@ export class ParallelClient {
 	async openStream(request: ApiRequest): Promise<EventStream> {
 		const policy = this.options.retryPolicy;
 		for (let attempt = 0; ; attempt++) {
-			const result = await this.attempt(request, true);
+			// Aborting this closes the stream's socket wherever n8n keeps the request's own signal.
+			const closer = new AbortController();
+			const result = await this.attempt(request, closer);
 			if (result.kind === 'cancelled') throw this.cancelled();
 			if (result.kind === 'response' && isSuccess(result.response.statusCode)) {
-				return new EventStream(result.response.body as ByteStream, {
+				return new EventStream(result.response.body as ByteStream, closer, {
 					signal: this.options.signal,
 					onSkip: (skipped) =>
 						this.context.logger.debug('Parallel stream message skipped', { ...skipped }),
@@ -210,7 +212,8 @@ export class ParallelClient {
 		return `${this.baseUrl}/${this.options.apiVersion}${path}`;
 	}
 
-	private async attempt(request: ApiRequest, stream = false): Promise<Attempt> {
+	private async attempt(request: ApiRequest, streamCloser?: AbortController): Promise<Attempt> {
+		const stream = streamCloser !== undefined;
 		const signal = request.signal ?? this.options.signal;
 		if (signal?.aborted) return { kind: 'cancelled' };
 		const method = request.method ?? 'GET';
@@ -230,7 +233,7 @@ export class ParallelClient {
 			...(stream
 				? { encoding: 'stream' as const }
 				: { timeout: request.timeoutMs ?? this.options.requestTimeoutMs }),
-			abortSignal: signal,
+			abortSignal: streamCloser ? anySignal([signal, streamCloser.signal]) : signal,
 		};
 		const started = Date.now();
 		try {

@@ -11,11 +11,11 @@ export class EventStream {
 	/** Epoch ms of the last bytes received, keep-alives included. */
 	lastActivityAt = Date.now();
 
-	private readonly closer = new AbortController();
 	private closeReason: StreamEndReason | undefined;
 
 	constructor(
 		private readonly body: ByteStream,
+		private readonly closer: AbortController,
 		private readonly options: { signal?: AbortSignal; onSkip?: (skipped: SkippedMessage) => void },
 	) {}
 

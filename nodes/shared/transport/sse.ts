@@ -31,9 +31,13 @@ export function destroyStream(body: ByteStream): void {
 /**
  * Server-sent events from a byte stream, parsed by eventsource-parser. Chunks may split a line,
  * a UTF-8 character or a CRLF anywhere; comments (keep-alives) produce no event. A trailing frame
- * without its blank line is dropped, as the official SDK does. Leaving the loop early, or an abort,
- * closes the socket. A broken stream ends the loop too, reported through `onInterrupted`: callers
- * of a live stream reconnect either way.
+ * without its blank line is dropped, as the official SDK does. A broken stream ends the loop too,
+ * reported through `onInterrupted`: callers of a live stream reconnect either way.
+ *
+ * An abort ends the loop at once, even while waiting for bytes, and destroys the body. (n8n wraps
+ * streamed bodies in a Readable that only finishes destroying when the next chunk arrives, so
+ * waiting on the body itself could hang; the socket is closed by the request's abort signal
+ * wherever n8n honours it.)
  */
 export async function* readSse(
 	body: ByteStream,
@@ -50,29 +54,40 @@ export async function* readSse(
 		maxBufferSize: options.maxBufferSize ?? DEFAULT_MAX_BUFFER,
 	});
 	const decoder = new TextDecoder('utf-8');
-	const onAbort = () => destroyStream(body);
-	signal?.addEventListener('abort', onAbort, { once: true });
+	const iterator = body[Symbol.asyncIterator]();
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<'aborted'>((resolve) => {
+		onAbort = () => resolve('aborted');
+		if (signal?.aborted) resolve('aborted');
+		else signal?.addEventListener('abort', onAbort, { once: true });
+	});
 	try {
-		if (signal?.aborted) return;
-		for await (const chunk of body) {
+		for (;;) {
+			const pending = iterator.next();
+			pending.catch(() => undefined);
+			const next = signal ? await Promise.race([pending, aborted]) : await pending;
+			if (next === 'aborted' || next.done) break;
 			onActivity?.();
+			const chunk = next.value;
 			parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-			if (fatal)
+			if (fatal) {
 				throw new Error(`The event stream sent an event over the size limit (${fatal.message})`);
+			}
 			if (queue.length) {
 				const ready = queue;
 				queue = [];
 				for (const message of ready) yield message;
 			}
-			if (signal?.aborted) return;
+			if (signal?.aborted) break;
 		}
+		if (signal?.aborted) return;
 		const rest = decoder.decode();
 		if (rest) parser.feed(rest);
 		for (const message of queue) yield message;
 	} catch (error) {
 		if (!signal?.aborted) options.onInterrupted?.(error);
 	} finally {
-		signal?.removeEventListener('abort', onAbort);
+		if (onAbort) signal?.removeEventListener('abort', onAbort);
 		destroyStream(body);
 	}
 }
