@@ -10,5 +10,6 @@ module.exports = {
 		'^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
 	},
 	transformIgnorePatterns: ['/node_modules/(?!eventsource-parser/)'],
+	setupFiles: ['<rootDir>/test/setup/quietN8n.ts'],
 	testTimeout: 30_000,
 };

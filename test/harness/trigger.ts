@@ -1,6 +1,7 @@
 import { ExecutionLifecycleHooks, TriggerContext, TriggersAndPollers } from 'n8n-core';
 import { Workflow } from 'n8n-workflow';
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	INode,
 	INodeExecutionData,
@@ -32,7 +33,7 @@ export interface TriggerHandle {
 
 export interface StartTriggerOptions {
 	parameters: INodeParameters;
-	credentials: IDataObject;
+	credentials: ICredentialDataDecryptedObject;
 	/** Static data saved by an earlier instance: a restart, or a deactivate/activate. */
 	staticData?: IDataObject;
 	mode?: 'trigger' | 'manual';
@@ -96,7 +97,12 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 	const saveStaticData = () => {
 		handle.savedStaticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
 	};
-	const emit = (items: INodeExecutionData[][], _r?: unknown, _d?: unknown, deduplicationKey?: string) => {
+	const emit = (
+		items: INodeExecutionData[][],
+		_r?: unknown,
+		_d?: unknown,
+		deduplicationKey?: string,
+	) => {
 		saveStaticData();
 		handle.emissions.push({ items, deduplicationKey, at: Date.now() });
 	};
@@ -104,7 +110,15 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 		handle.errors.push(error);
 	};
 	const mode = options.mode ?? 'trigger';
-	const context = new TriggerContext(workflow, node, additionalData, mode, 'activate', emit, emitError);
+	const context = new TriggerContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		'activate',
+		emit,
+		emitError,
+	);
 	handle.response = await new TriggersAndPollers().runTriggerFunction(
 		workflow,
 		node,

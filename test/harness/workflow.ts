@@ -50,8 +50,25 @@ function toItem(item: IDataObject | INodeExecutionData): INodeExecutionData {
 		: { json: item as IDataObject };
 }
 
+/** Stands for whatever node fed the items in, so n8n can pair output items with their input. */
+class InputNode implements INodeType {
+	description = {
+		displayName: 'Input',
+		name: 'input',
+		group: ['input'],
+		version: 1,
+		description: 'Test input',
+		defaults: { name: 'Input' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+}
+
 export function nodeTypesOf(...types: INodeType[]): INodeTypes {
-	const registry = new Map(types.map((type) => [`${PACKAGE}.${type.description.name}`, type]));
+	const registry = new Map(
+		[...types, new InputNode()].map((type) => [`${PACKAGE}.${type.description.name}`, type]),
+	);
 	return {
 		getByName: (name) => registry.get(name)!,
 		getByNameAndVersion: (name, version) =>
@@ -79,14 +96,24 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		credentials: { parallelTaskGroupApi: { id: 'cred1', name: 'Parallel (test)' } },
 		...options.settings,
 	};
+	const input: INode = {
+		id: 'a7d1c1f0-0000-4000-8000-000000000000',
+		name: 'Input',
+		type: `${PACKAGE}.input`,
+		typeVersion: 1,
+		position: [-200, 0],
+		parameters: {},
+	};
+	const connections = { Input: { main: [[{ node: node.name, type: 'main' as const, index: 0 }]] } };
+	const items = options.items.map(toItem);
 	const workflowData: IWorkflowBase = {
 		id: 'wfTestHarness0001',
 		name: 'harness',
 		active: false,
 		activeVersionId: null,
 		isArchived: false,
-		nodes: [node],
-		connections: {},
+		nodes: [input, node],
+		connections,
 		settings: { executionOrder: 'v1' },
 		createdAt: new Date(),
 		updatedAt: new Date(),
@@ -94,8 +121,8 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 	const workflow = new Workflow({
 		id: workflowData.id,
 		name: workflowData.name,
-		nodes: [node],
-		connections: {},
+		nodes: [input, node],
+		connections,
 		active: false,
 		nodeTypes: nodeTypesOf(nodeType),
 		settings: workflowData.settings,
@@ -128,12 +155,25 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		getRunExecutionData: async () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
 
+	const inputRun = {
+		startTime: 0,
+		executionTime: 0,
+		executionIndex: 0,
+		source: [],
+		data: { main: [items] },
+	};
 	const runExecutionData = {
-		resultData: { runData: {} },
+		resultData: { runData: { Input: [inputRun] }, lastNodeExecuted: 'Input' },
 		executionData: {
 			contextData: {},
 			metadata: {},
-			nodeExecutionStack: [{ node, data: { main: [options.items.map(toItem)] }, source: null }],
+			nodeExecutionStack: [
+				{
+					node,
+					data: { main: [items] },
+					source: { main: [{ previousNode: 'Input', previousNodeOutput: 0, previousNodeRun: 0 }] },
+				},
+			],
 			waitingExecution: {},
 			waitingExecutionSource: null,
 		},

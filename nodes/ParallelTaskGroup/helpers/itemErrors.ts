@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
 export type ItemError = NodeApiError | NodeOperationError;
 
@@ -21,22 +21,14 @@ export function errorForItem(node: INode, error: unknown, itemIndex: number): It
 }
 
 /**
- * An item for a failure that concerns one input item. n8n routes items that carry `error` to the
- * node's error output, merged with the paired input item; with plain Continue On Fail they stay
- * in the main output.
+ * An item for a failure that concerns one input item: `error` says what happened, `message` how
+ * to fix it. n8n routes such items to the node's error output (when it has one) merged with the
+ * paired input item, on 1.x and 2.x alike; they must carry no other field for that, and no
+ * `error` property either, since n8n would then replace their JSON with the bare message.
  */
-export function errorItem(
-	error: ItemError,
-	itemIndex: number,
-	extra: IDataObject = {},
-): INodeExecutionData {
+export function errorItem(error: ItemError, itemIndex: number): INodeExecutionData {
 	return {
-		json: {
-			error: error.message,
-			...(error.description ? { description: error.description } : {}),
-			...extra,
-		},
-		error,
+		json: { error: error.message, ...(error.description ? { message: error.description } : {}) },
 		pairedItem: { item: itemIndex },
 	};
 }

@@ -34,8 +34,9 @@ export class ParameterReader {
 		return value;
 	}
 
-	/** Whether the parameter has the same value for every item. */
-	isConstant(name: string): boolean {
-		return !containsExpression(rawValue(this.context.getNode().parameters, name));
+	/** Whether the parameter is filled in (before expressions are resolved). */
+	isSet(name: string): boolean {
+		const raw = rawValue(this.context.getNode().parameters, name);
+		return raw !== undefined && raw !== null && raw !== '' && raw !== '=';
 	}
 }

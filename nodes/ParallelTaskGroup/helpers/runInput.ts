@@ -256,7 +256,7 @@ function prepareOne(
 			"Send fewer or shorter fields: set 'Input' to 'Selected Fields' or shorten long text.",
 		);
 	}
-	const userKey = options.idempotencyKey !== undefined && options.idempotencyKey !== '';
+	const userKey = reader.isSet('options.idempotencyKey');
 	const key = userKey ? submissionKey(options.idempotencyKey) : autoKey;
 	const policy = sourcePolicy(options);
 	const location = String(options.location ?? '')

@@ -52,9 +52,7 @@ export async function execute(
 
 	if (!prepared.runs.length) {
 		return [
-			items.map((item, itemIndex) =>
-				errorItem(prepared.failures.get(itemIndex)!, itemIndex, { ...item.json }),
-			),
+			items.map((item, itemIndex) => errorItem(prepared.failures.get(itemIndex)!, itemIndex)),
 		];
 	}
 	// A retry of this node in the same execution goes on with the group the first try created.
@@ -86,7 +84,7 @@ export async function execute(
 	let pending = 0;
 	const output = items.map((item, itemIndex): INodeExecutionData => {
 		const failure = failures.get(itemIndex);
-		if (failure) return errorItem(failure, itemIndex, { ...item.json });
+		if (failure) return errorItem(failure, itemIndex);
 		const submitted = runs.get(itemIndex)!;
 		const record = records.get(submitted.runId);
 		const status = record?.run.status ?? submitted.status;
@@ -100,14 +98,13 @@ export async function execute(
 		if (record && (status === 'failed' || status === 'cancelled')) {
 			const error = new NodeOperationError(
 				this.getNode(),
-				`Item ${itemIndex}: the research run ${status}: ${runFailureMessage(record.run)}`,
+				`Item ${itemIndex}: research run ${submitted.runId} ${status}: ${runFailureMessage(record.run)}`,
 				{
-					description:
-						'Parallel could not complete this run. Check the input, or try a stronger processor.',
+					description: `Parallel could not complete this run${record.run.error?.ref_id ? ` (ref_id ${record.run.error.ref_id})` : ''}. Check the input, or try a stronger processor.`,
 					itemIndex,
 				},
 			);
-			return errorItem(error, itemIndex, { ...item.json, ...runInfo });
+			return errorItem(error, itemIndex);
 		}
 		pending++;
 		return {

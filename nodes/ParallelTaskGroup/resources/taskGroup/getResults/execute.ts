@@ -22,10 +22,10 @@ function resultItem(
 	itemIndex: number,
 	settings: Settings,
 ): INodeExecutionData {
-	const json = formatRun(record, settings.simplify);
 	const { run } = record;
-	if (run.status !== 'failed' && run.status !== 'cancelled')
-		return { json, pairedItem: { item: itemIndex } };
+	if (run.status !== 'failed' && run.status !== 'cancelled') {
+		return { json: formatRun(record, settings.simplify), pairedItem: { item: itemIndex } };
+	}
 	const error = new NodeOperationError(
 		context.getNode(),
 		`Run ${run.run_id} ${run.status}: ${runFailureMessage(run)}`,
@@ -34,7 +34,7 @@ function resultItem(
 			itemIndex,
 		},
 	);
-	return errorItem(error, itemIndex, json);
+	return errorItem(error, itemIndex);
 }
 
 /** Items that carry a run_id (e.g. Add Runs output) get their own run's result, in their order. */
