@@ -200,7 +200,9 @@ const CATALOGUE: BadInput[] = [
 	},
 	{
 		name: 'the idempotency key is too long',
-		parameters: { options: { idempotencyKey: '={{ $json.bad ? "k".repeat(600) : "long-" + $json.row }}' } },
+		parameters: {
+			options: { idempotencyKey: '={{ $json.bad ? "k".repeat(600) : "long-" + $json.row }}' },
+		},
 		message: /'Idempotency Key' has 600 characters/,
 	},
 	{

@@ -1,0 +1,107 @@
+import { sleep } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+
+import { addRuns, liteInputs, newGroup, waitForInactive } from '../emulator/helpers';
+import { parallelBench } from '../harness/parallel';
+import type { ParallelBench } from '../harness/parallel';
+
+let bench: ParallelBench;
+beforeAll(async () => (bench = await parallelBench({ maxHoldMs: 100 })));
+afterAll(async () => await bench.close());
+afterEach(() => bench.emulator.hold(false));
+
+const taskRun = (operation: string, runId: string, extra: IDataObject = {}) => ({
+	resource: 'taskRun',
+	operation,
+	runId,
+	...extra,
+});
+
+async function runsOf(inputs: IDataObject[], wait = true) {
+	const group = await newGroup(bench.emulator);
+	const { body } = await addRuns(bench.emulator, group, { inputs });
+	if (wait) await waitForInactive(bench.emulator, group);
+	return body.run_ids as string[];
+}
+
+describe('Task Run', () => {
+	it("gets a run's status", async () => {
+		const [runId] = await runsOf(liteInputs(1));
+		const run = await bench.run(taskRun('get', runId), [{}]);
+		expect(run.items[0].json).toMatchObject({
+			run_id: runId,
+			status: 'completed',
+			is_active: false,
+		});
+	});
+
+	it('gets a result, simplified or raw', async () => {
+		const [runId] = await runsOf(liteInputs(1));
+		const simple = await bench.run(taskRun('getResult', runId), [{}]);
+		expect(simple.items[0].json).toMatchObject({
+			run_id: runId,
+			status: 'completed',
+			summary: expect.any(String),
+		});
+		const raw = await bench.run(taskRun('getResult', runId, { simplify: false }), [{}]);
+		expect(raw.items[0].json).toMatchObject({ run: { run_id: runId }, output: { type: 'json' } });
+	});
+
+	it('keeps long-polling through 408s until the run completes, inside the bound', async () => {
+		bench.emulator.hold(true);
+		const [runId] = await runsOf(liteInputs(1), false);
+		const polls = bench.emulator.counters().requests['GET /tasks/runs/:id/result'] ?? 0;
+		void sleep(700).then(() => bench.emulator.hold(false));
+		const run = await bench.run(taskRun('getResult', runId, { maxWaitSeconds: 20 }), [{}]);
+		expect(run.items[0].json).toMatchObject({ run_id: runId, status: 'completed' });
+		expect(
+			(bench.emulator.counters().requests['GET /tasks/runs/:id/result'] ?? 0) - polls,
+		).toBeGreaterThan(2);
+	});
+
+	it('reports a failed run with its error, not as "not found"', async () => {
+		const [runId] = await runsOf([{ input: 'please __fail__', processor: 'lite' }]);
+		const run = await bench.run(taskRun('getResult', runId), [{}]);
+		expect(run.error?.message).toBe(
+			`Run ${runId} failed: Task failed: the emulator was asked to fail this run`,
+		);
+	});
+
+	it('reports an unknown run as not found', async () => {
+		const run = await bench.run(taskRun('getResult', 'trun_00000000000000000000000000000000'), [
+			{},
+		]);
+		expect(run.error?.message).toBe(
+			'Parallel could not find the requested resource: Run id not found',
+		);
+		expect(run.error?.description).toContain("run 'trun_00000000000000000000000000000000'");
+	});
+
+	it('returns the status with timed_out after the bound, or fails when asked', async () => {
+		bench.emulator.hold(true);
+		const [runId] = await runsOf(liteInputs(1), false);
+		const run = await bench.run(taskRun('getResult', runId, { maxWaitSeconds: 1 }), [{}]);
+		expect(run.items[0].json).toMatchObject({ run_id: runId, status: 'queued', timed_out: true });
+		const strict = await bench.run(
+			taskRun('getResult', runId, { maxWaitSeconds: 1, options: { failOnTimeout: true } }),
+			[{}],
+		);
+		expect(strict.error?.message).toBe(`Run ${runId} was still queued after 1 seconds`);
+	});
+
+	it("reads each item's run ID and fails an empty one alone", async () => {
+		const [first, second] = await runsOf(liteInputs(2));
+		const run = await bench.run(
+			taskRun('get', '={{ $json.id }}'),
+			[{ id: first }, { id: '' }, { id: second }],
+			{
+				continueOnFail: true,
+			},
+		);
+		expect(run.items.map((item) => item.json.run_id ?? item.json.error)).toEqual([
+			first,
+			"Item 1: 'Run ID' is empty",
+			second,
+		]);
+	});
+});
