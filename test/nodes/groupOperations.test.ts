@@ -122,7 +122,9 @@ describe('Get Results', () => {
 		const run = await bench.run(group('getResults', taskGroupId), [{}]);
 		expect(run.items).toHaveLength(4);
 		expect(new Set(run.items.map((item) => item.json.run_id)).size).toBe(4);
-		expect(run.items.every((item) => (item.pairedItem as IDataObject).item === 0)).toBe(true);
+		expect(
+			run.items.every((item) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: 0 })),
+		).toBe(true);
 	});
 
 	it('filters by status', async () => {
