@@ -30,6 +30,7 @@ export interface ListenerSettings {
 }
 
 const RECONNECT_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 30_000 };
+const QUICK_RECONNECT_MS = 100;
 const PERMANENT_CODES = new Set(['400', '401', '402', '403', '404', '422']);
 
 export function isPermanentFailure(error: unknown): boolean {
@@ -132,19 +133,26 @@ export class GroupListener {
 					}
 					stream = opened.value;
 				}
-				const { endReason, handled, error } = await this.consume(stream);
+				const { endReason, runEvents, error } = await this.consume(stream);
 				stream = undefined;
 				if (this.stopped) return;
 				if (error !== undefined) {
 					if (isPermanentFailure(error)) return this.fail(error);
 					this.logTransient(error);
 				}
-				if (handled && error === undefined) failures = 0;
-				const idle = this.lastStatus?.is_active === false && endReason === 'ended';
+				// A connection that delivered runs ended as streams do (the server's cap, a proxy,
+				// the end of a replay): go straight back. One that delivered none backs off, so a
+				// server that keeps closing at once is not hammered; an idle group is checked on
+				// less and less often, up to the idle interval.
+				const progressed = runEvents > 0 && error === undefined;
+				if (progressed) failures = 0;
+				const idle = !progressed && this.lastStatus?.is_active === false && endReason === 'ended';
 				idleRounds = idle ? idleRounds + 1 : 0;
 				const delay = idle
 					? Math.min(this.settings.maxIdleDelayMs, 1_000 * 2 ** Math.min(idleRounds, 10))
-					: backoffDelayMs(failures++, RECONNECT_BACKOFF);
+					: progressed
+						? QUICK_RECONNECT_MS
+						: backoffDelayMs(failures++, RECONNECT_BACKOFF);
 				this.context.logger.debug('Parallel trigger reconnects', { endReason, delayMs: delay });
 				await pause(delay, this.client.signal);
 			}
@@ -156,13 +164,13 @@ export class GroupListener {
 	/** Reads one connection to its end, handling events in order as they arrive. */
 	private async consume(
 		stream: EventStream,
-	): Promise<{ endReason: StreamEndReason; handled: number; error?: unknown }> {
+	): Promise<{ endReason: StreamEndReason; runEvents: number; error?: unknown }> {
 		void stream.watchForStall(this.settings.stallMs);
 		const queue = new EventQueue<GroupStreamEvent>();
 		const reading = (async () => {
 			for await (const event of stream.events()) queue.push(event);
 		})().finally(() => queue.close());
-		let handled = 0;
+		let runEvents = 0;
 		let error: unknown;
 		for (;;) {
 			const batch = await queue.takeAll();
@@ -173,10 +181,10 @@ export class GroupListener {
 				stream.close();
 				break;
 			}
-			handled += batch.length;
+			runEvents += batch.filter((event) => event.type === 'task_run.state').length;
 		}
 		await reading.catch(() => undefined);
-		return { endReason: stream.endReason, handled, error };
+		return { endReason: stream.endReason, runEvents, error };
 	}
 
 	/** Whether the run has ended in a way the user chose to hear about. */

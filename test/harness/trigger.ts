@@ -130,6 +130,20 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 	return handle;
 }
 
+/**
+ * "Listen for test event" as the editor does it: n8n runs the trigger in manual mode, calls its
+ * manualTriggerFunction and takes the first emit as the execution's data.
+ */
+export async function listenForTestEvent(
+	options: Omit<StartTriggerOptions, 'mode'>,
+): Promise<{ handle: TriggerHandle; items: INodeExecutionData[][] }> {
+	const handle = await startTrigger({ ...options, mode: 'manual' });
+	const response = handle.response!;
+	const waiting = response.manualTriggerResponse as Promise<INodeExecutionData[][]>;
+	await response.manualTriggerFunction?.();
+	return { handle, items: await waiting };
+}
+
 /** The run IDs of every emitted item, in emit order. */
 export const emittedRunIds = (handle: TriggerHandle): string[] =>
 	handle.emissions.flatMap((emission) =>
