@@ -1,3 +1,4 @@
+/* eslint-disable no-console -- the soak test prints the figures it measured */
 import { sleep } from 'n8n-workflow';
 import type { INodeParameters } from 'n8n-workflow';
 
