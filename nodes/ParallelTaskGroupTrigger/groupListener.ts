@@ -249,7 +249,7 @@ export class GroupListener {
 			[[{ json: { ...json, taskgroup_id: this.settings.taskGroupId } }]],
 			undefined,
 			undefined,
-			`${this.settings.taskGroupId}:${runId}`,
+			runId,
 		);
 	}
 

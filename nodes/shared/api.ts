@@ -36,7 +36,7 @@ export async function createTaskGroup(
 export async function getTaskGroup(
 	client: ParallelClient,
 	taskGroupId: string,
-	options: { deadline?: number; signal?: AbortSignal } = {},
+	options: { deadline?: number } = {},
 ): Promise<TaskGroup> {
 	return await client.request<TaskGroup>({
 		path: group(taskGroupId),

@@ -67,7 +67,7 @@ describe('Parallel Task Group Trigger', () => {
 			summary: expect.stringContaining('name=item-'),
 			basis: expect.any(Array),
 		});
-		expect(first.deduplicationKey).toBe(`${group}:${first.items[0][0].json.run_id}`);
+		expect(first.deduplicationKey).toBe(first.items[0][0].json.run_id);
 		expect(trigger.errors).toEqual([]);
 	});
 

@@ -1,4 +1,5 @@
 import type { OutputSchema } from '../../shared/models';
+import { ItemProblem } from './itemProblem';
 import { MAX_SCHEMA_DEPTH, MAX_SCHEMA_PROPERTIES } from './limits';
 
 export type OutputSchemaType = 'auto' | 'text' | 'json' | 'example';
@@ -23,14 +24,6 @@ const UNSUPPORTED_KEYWORDS = [
 	'$ref',
 ];
 
-/** A problem with a schema parameter, phrased for the user; the caller adds the item. */
-export class SchemaProblem {
-	constructor(
-		readonly message: string,
-		readonly fix: string,
-	) {}
-}
-
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
@@ -40,7 +33,7 @@ function isObject(value: unknown): value is Json {
 export function parseJsonParameter(value: unknown, parameter: string): unknown {
 	if (typeof value !== 'string') return value;
 	if (value.trim() === '') {
-		throw new SchemaProblem(`'${parameter}' is empty`, `Enter JSON in '${parameter}'.`);
+		throw new ItemProblem(`'${parameter}' is empty`, `Enter JSON in '${parameter}'.`);
 	}
 	let parsed: unknown;
 	let syntaxError: string | undefined;
@@ -50,7 +43,7 @@ export function parseJsonParameter(value: unknown, parameter: string): unknown {
 		syntaxError = (error as Error).message;
 	}
 	if (syntaxError !== undefined) {
-		throw new SchemaProblem(
+		throw new ItemProblem(
 			`'${parameter}' is not valid JSON (${syntaxError})`,
 			'Check quotes, commas and brackets, or build it with the JSON editor.',
 		);
@@ -100,14 +93,14 @@ function checkSchemaNode(
 ) {
 	if (!isObject(node)) return;
 	if (depth > MAX_SCHEMA_DEPTH) {
-		throw new SchemaProblem(
+		throw new ItemProblem(
 			`the schema nests deeper than ${MAX_SCHEMA_DEPTH} levels at '${path}'`,
 			'Flatten nested objects: Parallel accepts at most 5 levels.',
 		);
 	}
 	for (const keyword of UNSUPPORTED_KEYWORDS) {
 		if (keyword in node) {
-			throw new SchemaProblem(
+			throw new ItemProblem(
 				`the schema uses '${keyword}' at '${path || '(root)'}', which Parallel does not support`,
 				`Remove '${keyword}' and describe the constraint in the field's 'description' instead.`,
 			);
@@ -130,19 +123,19 @@ function checkSchemaNode(
 /** Checks what Parallel requires of an output JSON schema (docs: specify-a-task, limits). */
 export function validateOutputJsonSchema(schema: unknown, parameter: string): Json {
 	if (!isObject(schema)) {
-		throw new SchemaProblem(
+		throw new ItemProblem(
 			`'${parameter}' must be a JSON object`,
 			'Start the schema with { "type": "object", ... }.',
 		);
 	}
 	if (schema.type !== 'object' || !isObject(schema.properties)) {
-		throw new SchemaProblem(
+		throw new ItemProblem(
 			`'${parameter}' must describe an object with "properties"`,
 			'Use { "type": "object", "properties": { "field": { "type": "string" } } }.',
 		);
 	}
 	if (Object.keys(schema.properties).length === 0) {
-		throw new SchemaProblem(
+		throw new ItemProblem(
 			`'${parameter}' has no properties`,
 			'Add at least one field to "properties".',
 		);
@@ -150,7 +143,7 @@ export function validateOutputJsonSchema(schema: unknown, parameter: string): Js
 	const counter = { properties: 0 };
 	checkSchemaNode(schema, '', 1, counter);
 	if (counter.properties > MAX_SCHEMA_PROPERTIES) {
-		throw new SchemaProblem(
+		throw new ItemProblem(
 			`the schema has ${counter.properties} properties, more than Parallel's ${MAX_SCHEMA_PROPERTIES}`,
 			'Split the research into two nodes, or drop fields you do not need.',
 		);
@@ -181,7 +174,7 @@ export function buildOutputSchema(parameters: OutputSchemaParameters): OutputSch
 		case 'example': {
 			const example = parseJsonParameter(parameters.example, 'Output Example');
 			if (!isObject(example) || Object.keys(example).length === 0) {
-				throw new SchemaProblem(
+				throw new ItemProblem(
 					"'Output Example' must be a JSON object with at least one field",
 					'Write the answer you want for one item, e.g. { "ceo": "Jane Doe", "employees": 1200 }.',
 				);
@@ -190,7 +183,7 @@ export function buildOutputSchema(parameters: OutputSchemaParameters): OutputSch
 			return { type: 'json', json_schema: withDescription(schema, description) };
 		}
 		default:
-			throw new SchemaProblem(
+			throw new ItemProblem(
 				`'Output Schema Type' has an unknown value '${String(parameters.type)}'`,
 				'Choose Auto, Text, JSON Schema or From Example.',
 			);

@@ -1,17 +1,14 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Metadata, SourcePolicy, TaskRunInput, TaskSpec } from '../../shared/models';
+import type { TaskRunInput, TaskSpec } from '../../shared/models';
 import { isKnownProcessor, PROCESSOR_NAMES } from '../descriptions/processor';
-import {
-	MAX_METADATA_KEY,
-	MAX_METADATA_VALUE,
-	MAX_SPEC_AND_INPUT_CHARS,
-	MAX_SPEC_CHARS,
-} from './limits';
-import { buildOutputSchema, parseJsonParameter, SchemaProblem } from './outputSchema';
+import { ItemProblem } from './itemProblem';
+import { MAX_SPEC_AND_INPUT_CHARS, MAX_SPEC_CHARS } from './limits';
+import { buildOutputSchema, parseJsonParameter } from './outputSchema';
 import type { OutputSchemaType } from './outputSchema';
 import { ParameterReader } from './parameters';
+import { countryCode, sourcePolicy, submissionKey, userMetadata } from './runOptions';
 
 export type InputMode = 'item' | 'fields' | 'text';
 
@@ -33,14 +30,6 @@ export interface PreparedRun {
 export type PreparedItem =
 	| { ok: true; run: PreparedRun }
 	| { ok: false; itemIndex: number; error: NodeOperationError };
-
-/** Thrown inside this module; the caller turns it into a NodeOperationError for the item. */
-class ItemProblem {
-	constructor(
-		readonly message: string,
-		readonly description: string,
-	) {}
-}
 
 function getPath(json: IDataObject, path: string): unknown {
 	let current: unknown = json;
@@ -116,74 +105,6 @@ function inputFromItem(
 	return input;
 }
 
-function commaList(value: unknown): string[] {
-	return String(value ?? '')
-		.split(',')
-		.map((part) => part.trim())
-		.filter(Boolean);
-}
-
-function sourcePolicy(options: IDataObject): SourcePolicy | undefined {
-	const include = commaList(options.includeDomains);
-	const exclude = commaList(options.excludeDomains);
-	const afterDate = String(options.afterDate ?? '').trim();
-	if (include.length + exclude.length > 200) {
-		throw new ItemProblem(
-			`the options list ${include.length + exclude.length} domains`,
-			"Parallel accepts at most 200 domains in 'Include Domains' and 'Exclude Domains' together.",
-		);
-	}
-	let after: string | undefined;
-	if (afterDate) {
-		const match = /^(\d{4}-\d{2}-\d{2})/.exec(afterDate);
-		if (!match || Number.isNaN(Date.parse(match[1]))) {
-			throw new ItemProblem(
-				`'After Date' is not a date ('${afterDate}')`,
-				'Use the form YYYY-MM-DD, e.g. 2025-01-31.',
-			);
-		}
-		after = match[1];
-	}
-	if (!include.length && !exclude.length && !after) return undefined;
-	return {
-		...(include.length ? { include_domains: include } : {}),
-		...(exclude.length ? { exclude_domains: exclude } : {}),
-		...(after ? { after_date: after } : {}),
-	};
-}
-
-function userMetadata(options: IDataObject): Metadata {
-	const entries = ((options.metadata as IDataObject | undefined)?.values ?? []) as IDataObject[];
-	const metadata: Metadata = {};
-	for (const entry of entries) {
-		const key = String(entry.key ?? '').trim();
-		if (!key) continue;
-		if (key.length > MAX_METADATA_KEY) {
-			throw new ItemProblem(
-				`the metadata key '${key}' is longer than ${MAX_METADATA_KEY} characters`,
-				'Use a shorter key in Options > Metadata.',
-			);
-		}
-		if (key.startsWith('n8n_')) {
-			throw new ItemProblem(
-				`the metadata key '${key}' starts with 'n8n_', which this node reserves`,
-				'Choose another key in Options > Metadata.',
-			);
-		}
-		const value = entry.value;
-		const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
-		if (text.length > MAX_METADATA_VALUE) {
-			throw new ItemProblem(
-				`the metadata value of '${key}' is longer than ${MAX_METADATA_VALUE} characters`,
-				'Shorten it, or store a reference (an ID) instead of the text.',
-			);
-		}
-		metadata[key] =
-			typeof value === 'number' || typeof value === 'boolean' ? value : String(value ?? '');
-	}
-	return metadata;
-}
-
 function taskSpec(reader: ParameterReader, itemIndex: number, options: IDataObject): TaskSpec {
 	const type = reader.get<OutputSchemaType>('outputSchemaType', itemIndex, 'auto');
 	const outputSchema = buildOutputSchema({
@@ -197,7 +118,7 @@ function taskSpec(reader: ParameterReader, itemIndex: number, options: IDataObje
 	if (options.inputSchema !== undefined && String(options.inputSchema).trim() !== '') {
 		const schema = parseJsonParameter(options.inputSchema, 'Input JSON Schema');
 		if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
-			throw new SchemaProblem(
+			throw new ItemProblem(
 				"'Input JSON Schema' must be a JSON object",
 				'Start it with { "type": "object", ... }.',
 			);
@@ -205,23 +126,6 @@ function taskSpec(reader: ParameterReader, itemIndex: number, options: IDataObje
 		spec.input_schema = { type: 'json', json_schema: schema as Record<string, unknown> };
 	}
 	return spec;
-}
-
-function submissionKey(value: unknown): string {
-	const text = typeof value === 'string' ? value.trim() : JSON.stringify(value ?? '');
-	if (!text || text === '""') {
-		throw new ItemProblem(
-			"'Idempotency Key' is empty for this item",
-			'Use a value that is unique per row and never empty, e.g. {{ $json.id }}.',
-		);
-	}
-	if (text.length > MAX_METADATA_VALUE) {
-		throw new ItemProblem(
-			`'Idempotency Key' has ${text.length} characters, more than the ${MAX_METADATA_VALUE} a run's metadata can hold`,
-			'Use a short value that identifies the row, such as its ID.',
-		);
-	}
-	return text;
 }
 
 function prepareOne(
@@ -259,15 +163,7 @@ function prepareOne(
 	const userKey = reader.isSet('options.idempotencyKey');
 	const key = userKey ? submissionKey(options.idempotencyKey) : autoKey;
 	const policy = sourcePolicy(options);
-	const location = String(options.location ?? '')
-		.trim()
-		.toLowerCase();
-	if (location && !/^[a-z]{2}$/.test(location)) {
-		throw new ItemProblem(
-			`'Location' is '${location}', not a two-letter country code`,
-			'Use an ISO 3166-1 alpha-2 code, e.g. us, gb, de.',
-		);
-	}
+	const location = countryCode(options);
 	const runInput: TaskRunInput = {
 		input,
 		processor,
@@ -293,13 +189,9 @@ export function prepareRuns(
 		try {
 			return { ok: true, run: prepareOne(reader, itemIndex, item, `${keyPrefix}:${itemIndex}`) };
 		} catch (problem) {
-			const known = problem instanceof ItemProblem || problem instanceof SchemaProblem;
+			const known = problem instanceof ItemProblem;
 			const message = known ? problem.message : (problem as Error).message;
-			const description = known
-				? problem instanceof ItemProblem
-					? problem.description
-					: problem.fix
-				: undefined;
+			const description = known ? problem.description : undefined;
 			return {
 				ok: false,
 				itemIndex,

@@ -1,0 +1,106 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Metadata, SourcePolicy } from '../../shared/models';
+import { ItemProblem } from './itemProblem';
+import { MAX_METADATA_KEY, MAX_METADATA_VALUE } from './limits';
+
+// The run settings that come from the Options collection of Add Runs and Enrich.
+
+function commaList(value: unknown): string[] {
+	return String(value ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean);
+}
+
+export function sourcePolicy(options: IDataObject): SourcePolicy | undefined {
+	const include = commaList(options.includeDomains);
+	const exclude = commaList(options.excludeDomains);
+	const afterDate = String(options.afterDate ?? '').trim();
+	if (include.length + exclude.length > 200) {
+		throw new ItemProblem(
+			`the options list ${include.length + exclude.length} domains`,
+			"Parallel accepts at most 200 domains in 'Include Domains' and 'Exclude Domains' together.",
+		);
+	}
+	let after: string | undefined;
+	if (afterDate) {
+		const match = /^(\d{4}-\d{2}-\d{2})/.exec(afterDate);
+		if (!match || Number.isNaN(Date.parse(match[1]))) {
+			throw new ItemProblem(
+				`'After Date' is not a date ('${afterDate}')`,
+				'Use the form YYYY-MM-DD, e.g. 2025-01-31.',
+			);
+		}
+		after = match[1];
+	}
+	if (!include.length && !exclude.length && !after) return undefined;
+	return {
+		...(include.length ? { include_domains: include } : {}),
+		...(exclude.length ? { exclude_domains: exclude } : {}),
+		...(after ? { after_date: after } : {}),
+	};
+}
+
+export function userMetadata(options: IDataObject): Metadata {
+	const entries = ((options.metadata as IDataObject | undefined)?.values ?? []) as IDataObject[];
+	const metadata: Metadata = {};
+	for (const entry of entries) {
+		const key = String(entry.key ?? '').trim();
+		if (!key) continue;
+		if (key.length > MAX_METADATA_KEY) {
+			throw new ItemProblem(
+				`the metadata key '${key}' is longer than ${MAX_METADATA_KEY} characters`,
+				'Use a shorter key in Options > Metadata.',
+			);
+		}
+		if (key.startsWith('n8n_')) {
+			throw new ItemProblem(
+				`the metadata key '${key}' starts with 'n8n_', which this node reserves`,
+				'Choose another key in Options > Metadata.',
+			);
+		}
+		const value = entry.value;
+		const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
+		if (text.length > MAX_METADATA_VALUE) {
+			throw new ItemProblem(
+				`the metadata value of '${key}' is longer than ${MAX_METADATA_VALUE} characters`,
+				'Shorten it, or store a reference (an ID) instead of the text.',
+			);
+		}
+		metadata[key] =
+			typeof value === 'number' || typeof value === 'boolean' ? value : String(value ?? '');
+	}
+	return metadata;
+}
+
+export function submissionKey(value: unknown): string {
+	const text = typeof value === 'string' ? value.trim() : JSON.stringify(value ?? '');
+	if (!text || text === '""') {
+		throw new ItemProblem(
+			"'Idempotency Key' is empty for this item",
+			'Use a value that is unique per row and never empty, e.g. {{ $json.id }}.',
+		);
+	}
+	if (text.length > MAX_METADATA_VALUE) {
+		throw new ItemProblem(
+			`'Idempotency Key' has ${text.length} characters, more than the ${MAX_METADATA_VALUE} a run's metadata can hold`,
+			'Use a short value that identifies the row, such as its ID.',
+		);
+	}
+	return text;
+}
+
+export function countryCode(options: IDataObject): string | undefined {
+	const location = String(options.location ?? '')
+		.trim()
+		.toLowerCase();
+	if (!location) return undefined;
+	if (!/^[a-z]{2}$/.test(location)) {
+		throw new ItemProblem(
+			`'Location' is '${location}', not a two-letter country code`,
+			'Use an ISO 3166-1 alpha-2 code, e.g. us, gb, de.',
+		);
+	}
+	return location;
+}

@@ -1,0 +1,140 @@
+import type { IExecuteFunctions, IHttpRequestOptions, ITriggerFunctions } from 'n8n-workflow';
+
+import { anySignal, pause } from './pause';
+import { isCancellation, networkErrorCode } from './retry';
+import type { ByteStream } from './sse';
+import { destroyStream } from './sse';
+
+export const CREDENTIAL_TYPE = 'parallelTaskGroupApi';
+
+export type RequestContext = IExecuteFunctions | ITriggerFunctions;
+
+export interface HttpResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+/** What one HTTP attempt came to: an answer (any status), no answer, or a cancellation. */
+export type Attempt =
+	| { kind: 'response'; response: HttpResponse }
+	| { kind: 'network'; code?: string }
+	| { kind: 'cancelled' };
+
+export interface AttemptOptions {
+	method: 'GET' | 'POST';
+	url: string;
+	/** For the log line: the path without host and version. */
+	path: string;
+	qs?: IHttpRequestOptions['qs'];
+	body?: unknown;
+	timeoutMs: number;
+	signal?: AbortSignal;
+	/** Set for an event stream: aborting it closes the stream's socket where n8n keeps the signal. */
+	streamCloser?: AbortController;
+	streamHeadersTimeoutMs: number;
+}
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * One request through the credential (n8n's httpRequestWithAuthentication), never throwing:
+ * statuses are left to the caller's retry policy.
+ */
+export async function sendAttempt(
+	context: RequestContext,
+	options: AttemptOptions,
+): Promise<Attempt> {
+	const { signal, streamCloser, method, path } = options;
+	if (signal?.aborted) return { kind: 'cancelled' };
+	const hasBody = options.body !== undefined;
+	const request: IHttpRequestOptions = {
+		method,
+		url: options.url,
+		qs: options.qs,
+		headers: {
+			accept: streamCloser ? 'text/event-stream' : 'application/json',
+			...(hasBody ? { 'content-type': 'application/json' } : {}),
+		},
+		// A string, so that n8n sends `{}` as is instead of dropping an empty object.
+		body: hasBody ? JSON.stringify(options.body) : undefined,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		...(streamCloser ? { encoding: 'stream' as const } : { timeout: options.timeoutMs }),
+		abortSignal: streamCloser ? anySignal([signal, streamCloser.signal]) : signal,
+	};
+	const started = Date.now();
+	try {
+		const pending = context.helpers.httpRequestWithAuthentication.call(
+			context,
+			CREDENTIAL_TYPE,
+			request,
+		) as Promise<HttpResponse>;
+		const response = streamCloser
+			? await withHeadersTimeout(pending, options.streamHeadersTimeoutMs, signal)
+			: await pending;
+		if (!response) {
+			return signal?.aborted ? { kind: 'cancelled' } : { kind: 'network', code: 'ETIMEDOUT' };
+		}
+		if (streamCloser && (response.statusCode < 200 || response.statusCode >= 300)) {
+			response.body = await readText(response.body as ByteStream);
+		}
+		context.logger.debug('Parallel API request', {
+			method,
+			path,
+			statusCode: response.statusCode,
+			ms: Date.now() - started,
+		});
+		return { kind: 'response', response };
+	} catch (error) {
+		if (isCancellation(error, signal)) return { kind: 'cancelled' };
+		const code = networkErrorCode(error);
+		context.logger.debug('Parallel API request got no answer', {
+			method,
+			path,
+			code: code ?? 'unknown',
+			ms: Date.now() - started,
+		});
+		return { kind: 'network', code };
+	}
+}
+
+/**
+ * The response, or undefined when its headers take too long or the signal aborts. Inside an
+ * execution n8n swaps the request's abort signal for its own, so a stream that answers late is
+ * closed here instead.
+ */
+async function withHeadersTimeout(
+	pending: Promise<HttpResponse>,
+	timeoutMs: number,
+	signal?: AbortSignal,
+): Promise<HttpResponse | undefined> {
+	const settled = new AbortController();
+	const timeout = pause(timeoutMs, anySignal([signal, settled.signal]));
+	try {
+		const winner = await Promise.race([pending, timeout.then(() => undefined)]);
+		if (winner === undefined) {
+			pending.then((late) => destroyStream(late.body as ByteStream)).catch(() => undefined);
+		}
+		return winner;
+	} finally {
+		settled.abort();
+	}
+}
+
+/** The start of an error body sent on a stream request, for the error message. */
+async function readText(body: ByteStream): Promise<string> {
+	const decoder = new TextDecoder('utf-8');
+	let text = '';
+	try {
+		for await (const chunk of body) {
+			text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+			if (text.length > MAX_ERROR_BODY_BYTES) break;
+		}
+	} catch {
+		// Whatever arrived is enough for the message.
+	} finally {
+		destroyStream(body);
+	}
+	return text;
+}
