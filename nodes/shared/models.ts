@@ -21,6 +21,9 @@ export const RUN_STATUSES: readonly RunStatus[] = [
 ];
 
 export type MetadataValue = string | number | boolean;
+
+/** The metadata key Add Runs and Enrich set on every run, tying it to its item (see submission). */
+export const ITEM_KEY_METADATA = 'n8n_key';
 export type Metadata = Record<string, MetadataValue>;
 
 export interface TaskGroupStatus {

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { ITEM_KEY_METADATA } from './models';
 import type { TaskRun, TaskRunInput, TaskRunOutput } from './models';
 
 export interface RunRecord {
@@ -40,14 +41,17 @@ export function runFailureMessage(run: TaskRun): string {
 }
 
 /**
- * Simplified: the output's content fields first, then the run's id and status, with the basis
- * (reasoning, confidence and citations per field) kept together under `basis`.
+ * Simplified: the output's content fields first, then the run's id, status and metadata, with the
+ * basis (reasoning, confidence and citations per field) kept together under `basis`.
  */
 export function simplifyRun(record: RunRecord): IDataObject {
 	const { run, output } = record;
 	const item: IDataObject = output ? contentFields(output) : {};
 	item.run_id = run.run_id;
 	item.status = run.status;
+	// Metadata is how a result finds its way back, e.g. the row ID given to Add Runs.
+	const metadata = Object.entries(run.metadata ?? {}).filter(([key]) => key !== ITEM_KEY_METADATA);
+	if (metadata.length) item.metadata = Object.fromEntries(metadata);
 	if (run.status === 'failed' || run.status === 'cancelled') item.error = runFailureMessage(run);
 	if (output) item.basis = (output.basis ?? []) as unknown as IDataObject[];
 	if (record.input) item.input = record.input.input as IDataObject;

@@ -1,8 +1,7 @@
 import { getTaskGroup, streamRuns } from '../../shared/api';
 import type { RunStatus, TaskRun } from '../../shared/models';
-import { ACTIVE_RUN_STATUSES } from '../../shared/models';
+import { ACTIVE_RUN_STATUSES, ITEM_KEY_METADATA } from '../../shared/models';
 import type { ParallelClient } from '../../shared/transport/client';
-import { KEY_METADATA } from './runInput';
 
 /**
  * The runs of a group that carry one of `keys` in their metadata, by key (the first run per key).
@@ -17,7 +16,7 @@ export async function findRunsByKey(
 	const found = new Map<string, TaskRun>();
 	let sawActive = false;
 	const collect = (run: TaskRun) => {
-		const key = run.metadata?.[KEY_METADATA];
+		const key = run.metadata?.[ITEM_KEY_METADATA];
 		if (typeof key !== 'string' || found.has(key)) return;
 		if (keys === 'all' || keys.has(key)) found.set(key, run);
 	};

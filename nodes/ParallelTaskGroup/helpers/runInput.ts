@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { ITEM_KEY_METADATA } from '../../shared/models';
 import type { TaskRunInput, TaskSpec } from '../../shared/models';
 import { isKnownProcessor, PROCESSOR_NAMES } from '../descriptions/processor';
 import { ItemProblem } from './itemProblem';
@@ -11,9 +12,6 @@ import { ParameterReader } from './parameters';
 import { countryCode, sourcePolicy, submissionKey, userMetadata } from './runOptions';
 
 export type InputMode = 'item' | 'fields' | 'text';
-
-/** Metadata keys this node writes on every run, to tie it back to its item. */
-export const KEY_METADATA = 'n8n_key';
 
 export interface PreparedRun {
 	itemIndex: number;
@@ -167,7 +165,7 @@ function prepareOne(
 	const runInput: TaskRunInput = {
 		input,
 		processor,
-		metadata: { ...userMetadata(options), [KEY_METADATA]: key },
+		metadata: { ...userMetadata(options), [ITEM_KEY_METADATA]: key },
 		...(policy ? { source_policy: policy } : {}),
 		...(location ? { advanced_settings: { location } } : {}),
 	};
