@@ -7,10 +7,12 @@ import { ACTIVE_RUN_STATUSES } from '../shared/models';
 import { formatRun } from '../shared/results';
 import type { ParallelClient } from '../shared/transport/client';
 import type { EventStream, StreamEndReason } from '../shared/transport/eventStream';
+import { settle } from '../shared/settle';
 import { pause } from '../shared/transport/pause';
 import { backoffDelayMs } from '../shared/transport/retry';
 import type { CursorState } from './cursorState';
 import { EventQueue } from './eventQueue';
+import { isPermanentFailure } from './outcomes';
 import type { DetailOptions } from './runDetails';
 import { RunDetails } from './runDetails';
 
@@ -31,22 +33,6 @@ export interface ListenerSettings {
 
 const RECONNECT_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 30_000 };
 const QUICK_RECONNECT_MS = 100;
-const PERMANENT_CODES = new Set(['400', '401', '402', '403', '404', '422']);
-
-export function isPermanentFailure(error: unknown): boolean {
-	return PERMANENT_CODES.has(String((error as { httpCode?: unknown }).httpCode ?? ''));
-}
-
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
-	try {
-		return { ok: true, value: await work() };
-	} catch (error) {
-		return { ok: false, error };
-	}
-}
-
 /**
  * Follows a task group's events stream for an active trigger: emits each run that ended exactly
  * once, resumes from the stored cursor after a drop, a stall, an idle close or a restart, and
@@ -77,18 +63,15 @@ export class GroupListener {
 	 * transient one is left to the background loop.
 	 */
 	async start(): Promise<void> {
-		const opened = await attempt(() => this.open());
+		const opened = await settle(() => this.open());
 		if (!opened.ok && isPermanentFailure(opened.error)) throw opened.error;
 		if (!opened.ok) this.logTransient(opened.error);
 		if (this.state.isFresh) {
 			// The stream is open already: whatever ends from now on arrives on it.
-			const ended = await attempt(() => this.endedRuns());
-			if (!ended.ok && opened.ok) opened.value.close();
-			if (!ended.ok && isPermanentFailure(ended.error)) throw ended.error;
-			if (ended.ok) {
-				this.baseline = new Set(ended.value);
-				this.emitEarlier = this.settings.includeEarlier;
-				this.skipFirstCompletion = !this.settings.includeEarlier;
+			const ended = await settle(() => this.takeBaseline());
+			if (!ended.ok && isPermanentFailure(ended.error)) {
+				if (opened.ok) opened.value.close();
+				throw ended.error;
 			}
 		}
 		void this.loop(opened.ok ? opened.value : undefined);
@@ -99,14 +82,17 @@ export class GroupListener {
 		this.abort();
 	}
 
-	private async endedRuns(): Promise<string[]> {
+	/** Notes the runs that have already ended, on a first activation (see includeEarlier). */
+	private async takeBaseline(): Promise<void> {
 		const ended: string[] = [];
 		for await (const event of streamRuns(this.client, this.settings.taskGroupId)) {
 			if (event.type === 'task_run.state' && !ACTIVE_RUN_STATUSES.has(event.run.status)) {
 				ended.push(event.run.run_id);
 			}
 		}
-		return ended;
+		this.baseline = new Set(ended);
+		this.emitEarlier = this.settings.includeEarlier;
+		this.skipFirstCompletion = !this.settings.includeEarlier;
 	}
 
 	private async open(): Promise<EventStream> {
@@ -120,10 +106,18 @@ export class GroupListener {
 		let failures = 0;
 		let idleRounds = 0;
 		try {
+			// A first activation whose baseline read failed transiently tries again before listening.
+			while (this.state.isFresh && !this.baseline && !this.stopped) {
+				const baseline = await settle(() => this.takeBaseline());
+				if (baseline.ok) break;
+				if (isPermanentFailure(baseline.error)) return this.fail(baseline.error);
+				this.logTransient(baseline.error);
+				await pause(backoffDelayMs(failures++, RECONNECT_BACKOFF), this.client.signal);
+			}
 			if (this.emitEarlier) await this.emitEarlierRuns();
 			while (!this.stopped) {
 				if (!stream) {
-					const opened = await attempt(() => this.open());
+					const opened = await settle(() => this.open());
 					if (this.stopped) return;
 					if (!opened.ok) {
 						if (isPermanentFailure(opened.error)) return this.fail(opened.error);
@@ -175,7 +169,7 @@ export class GroupListener {
 		for (;;) {
 			const batch = await queue.takeAll();
 			if (!batch || this.stopped) break;
-			const result = await attempt(() => this.handle(batch));
+			const result = await settle(() => this.handle(batch));
 			if (!result.ok) {
 				error = result.error;
 				stream.close();

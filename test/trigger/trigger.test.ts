@@ -201,6 +201,19 @@ describe('Parallel Task Group Trigger', () => {
 		expectExactlyOnce(emittedRunIds(fromNow), after);
 	});
 
+	it('keeps the choice not to emit earlier runs when reading them fails at activation', async () => {
+		const group = await newGroup(emulator);
+		await runIdsOf(group, 3);
+		await waitForInactive(emulator, group);
+		emulator.addFault({ route: 'runs', times: 5, action: { type: 'status', status: 503 } });
+		const trigger = await activate(parameters(group, { includeEarlier: false }));
+		const later = await runIdsOf(group, 2);
+		await emitted(trigger, 2);
+		await sleep(1_000);
+		expectExactlyOnce(emittedRunIds(trigger), later);
+		expect(trigger.errors).toEqual([]);
+	});
+
 	it('refuses activation for a bad key or an unknown group, with a clear message', async () => {
 		await expect(
 			activate(parameters(await newGroup(emulator)), undefined, 'wrong-key'),

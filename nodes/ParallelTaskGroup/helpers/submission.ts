@@ -2,8 +2,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { JsonObject } from 'n8n-workflow';
 
 import { submitRuns } from '../../shared/api';
-import type { TaskGroupRunRequest, TaskGroupRunResponse } from '../../shared/models';
-import type { ParallelClient, SubmitOutcome } from '../../shared/transport/client';
+import type { TaskGroupRunRequest } from '../../shared/models';
+import { settle } from '../../shared/settle';
+import type { ParallelClient } from '../../shared/transport/client';
 import { pause } from '../../shared/transport/pause';
 import { findRunsByKey } from './findRuns';
 import { errorForItem } from './itemErrors';
@@ -34,16 +35,6 @@ export interface SubmissionResult {
 const MAX_ROUNDS = 5;
 /** Lets a request whose answer was lost finish on the server before its runs are looked for. */
 const SETTLE_BEFORE_RECONCILE_MS = 1000;
-
-type Settled<T> = { value: T } | { error: unknown };
-
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-	try {
-		return { value: await promise };
-	} catch (error) {
-		return { error };
-	}
-}
 
 export async function mapConcurrent<T>(
 	items: T[],
@@ -125,10 +116,8 @@ export async function submitPreparedRuns(
 		const retry: PreparedRun[] = [];
 		await mapConcurrent(chunk(pending, settings.batchSize), settings.concurrency, async (batch) => {
 			stats.posts++;
-			const result: Settled<SubmitOutcome<TaskGroupRunResponse>> = await settle(
-				submitRuns(client, taskGroupId, batchRequest(batch)),
-			);
-			if ('error' in result) {
+			const result = await settle(() => submitRuns(client, taskGroupId, batchRequest(batch)));
+			if (!result.ok) {
 				if (client.signal?.aborted) throw client.cancelled();
 				const rejected = rejectedInputIndexes(result.error);
 				batch.forEach((run, index) => {

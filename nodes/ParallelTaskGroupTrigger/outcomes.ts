@@ -1,0 +1,6 @@
+/** HTTP codes after which retrying cannot help: the key, the group or the request is wrong. */
+const PERMANENT_CODES = new Set(['400', '401', '402', '403', '404', '422']);
+
+export function isPermanentFailure(error: unknown): boolean {
+	return PERMANENT_CODES.has(String((error as { httpCode?: unknown }).httpCode ?? ''));
+}
