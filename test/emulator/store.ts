@@ -10,8 +10,23 @@ import type {
 	TaskRunOutput,
 } from '../../nodes/shared/models';
 
-export const nowIso = (): string => new Date().toISOString();
-const hex32 = (): string => randomUUID().replace(/-/g, '');
+let isoMs = 0;
+let iso = '';
+/** The current time in RFC 3339; formatted once per millisecond, as 10,000 runs share a few. */
+export const nowIso = (): string => {
+	const now = Date.now();
+	if (now !== isoMs) {
+		isoMs = now;
+		iso = new Date(now).toISOString();
+	}
+	return iso;
+};
+const hex32 = (): string => {
+	const uuid = randomUUID();
+	return (
+		uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18) + uuid.slice(19, 23) + uuid.slice(24)
+	);
+};
 export const newRefId = (): string => randomUUID();
 /** Opaque cursors: random, so a client cannot derive or order them. */
 const newCursor = (prefix: string): string => `${prefix}_${hex32().slice(0, 20)}`;
@@ -168,6 +183,7 @@ export class Store {
 	): { record: RunRecord; duplicate: boolean } {
 		const runId = `trun_${hex32()}`;
 		const createdAt = nowIso();
+		const inputJson = JSON.stringify(input.input);
 		const record: RunRecord = {
 			run: {
 				run_id: runId,
@@ -186,7 +202,7 @@ export class Store {
 			group,
 			cursor: null,
 			output: null,
-			willFail: JSON.stringify(input.input).includes('__fail__'),
+			willFail: inputJson.includes('__fail__'),
 			waiters: new Set(),
 			plan: { queuedMs: 0, runningMs: 0 },
 		};

@@ -125,11 +125,22 @@ export function checkRunInput(value: unknown, loc: FieldError['loc']): FieldErro
 }
 
 /** JSON length of the effective spec plus the input (its own length when it is a string). */
+/** A batch shares one default spec object: measure it once. */
+const specLengths = new WeakMap<object, number>();
+
+function specLength(spec: TaskSpec): number {
+	let length = specLengths.get(spec);
+	if (length === undefined) {
+		length = JSON.stringify(spec).length;
+		specLengths.set(spec, length);
+	}
+	return length;
+}
+
 export function specPlusInputLength(input: TaskRunInput): number {
-	const specLength = input.task_spec ? JSON.stringify(input.task_spec).length : 0;
 	const inputLength =
 		typeof input.input === 'string' ? input.input.length : JSON.stringify(input.input).length;
-	return specLength + inputLength;
+	return (input.task_spec ? specLength(input.task_spec) : 0) + inputLength;
 }
 
 export function tooLongError(input: TaskRunInput, loc: FieldError['loc']): FieldError | undefined {

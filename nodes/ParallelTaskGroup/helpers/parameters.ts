@@ -23,20 +23,42 @@ function rawValue(parameters: unknown, path: string): unknown {
 export class ParameterReader {
 	private readonly constants = new Map<string, unknown>();
 
-	constructor(private readonly context: IExecuteFunctions) {}
+	private readonly derivedConstants = new Map<string, unknown>();
+
+	/** The raw parameters, read once: n8n's getNode() deep-copies the whole node at every call. */
+	private readonly raw: unknown;
+
+	constructor(private readonly context: IExecuteFunctions) {
+		this.raw = context.getNode().parameters;
+	}
 
 	get<T = NodeParameterValueType>(name: string, itemIndex: number, fallback?: T): T {
 		if (this.constants.has(name)) return this.constants.get(name) as T;
 		const value = this.context.getNodeParameter(name, itemIndex, fallback) as T;
-		if (!containsExpression(rawValue(this.context.getNode().parameters, name))) {
+		if (!containsExpression(rawValue(this.raw, name))) {
 			this.constants.set(name, value);
+		}
+		return value;
+	}
+
+	/**
+	 * What `compute` makes of some parameters: computed once when none of `names` holds an
+	 * expression (a schema parsed and checked once for 10,000 items), else for every item.
+	 */
+	derive<T>(key: string, names: string[], compute: () => T): T {
+		if (this.derivedConstants.has(key)) return this.derivedConstants.get(key) as T;
+		const value = compute();
+		if (names.every((name) => !containsExpression(rawValue(this.raw, name)))) {
+			this.derivedConstants.set(key, value);
 		}
 		return value;
 	}
 
 	/** Whether the parameter is filled in (before expressions are resolved). */
 	isSet(name: string): boolean {
-		const raw = rawValue(this.context.getNode().parameters, name);
-		return raw !== undefined && raw !== null && raw !== '' && raw !== '=';
+		return this.derive(`isSet:${name}`, [], () => {
+			const raw = rawValue(this.raw, name);
+			return raw !== undefined && raw !== null && raw !== '' && raw !== '=';
+		});
 	}
 }

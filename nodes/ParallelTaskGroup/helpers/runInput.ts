@@ -103,6 +103,14 @@ function inputFromItem(
 	return input;
 }
 
+const SPEC_PARAMETERS = [
+	'outputSchemaType',
+	'outputDescription',
+	'outputJsonSchema',
+	'outputExample',
+	'options.inputSchema',
+];
+
 function taskSpec(reader: ParameterReader, itemIndex: number, options: IDataObject): TaskSpec {
 	const type = reader.get<OutputSchemaType>('outputSchemaType', itemIndex, 'auto');
 	const outputSchema = buildOutputSchema({
@@ -126,6 +134,34 @@ function taskSpec(reader: ParameterReader, itemIndex: number, options: IDataObje
 	return spec;
 }
 
+/** The task spec and its JSON, checked against the size limit. */
+function checkedTaskSpec(reader: ParameterReader, itemIndex: number, options: IDataObject) {
+	return reader.derive('taskSpec', SPEC_PARAMETERS, () => {
+		const spec = taskSpec(reader, itemIndex, options);
+		const specJson = JSON.stringify(spec);
+		if (specJson.length > MAX_SPEC_CHARS) {
+			throw new ItemProblem(
+				`the task spec (output and input schemas) has ${specJson.length} characters, over Parallel's ${MAX_SPEC_CHARS}`,
+				'Shorten the schema descriptions or remove fields.',
+			);
+		}
+		return { spec, specJson };
+	});
+}
+
+/** Source policy, location and user metadata from Options, each computed once when constant. */
+function runSettings(reader: ParameterReader, options: IDataObject) {
+	return {
+		policy: reader.derive(
+			'sourcePolicy',
+			['options.includeDomains', 'options.excludeDomains', 'options.afterDate'],
+			() => sourcePolicy(options),
+		),
+		location: reader.derive('location', ['options.location'], () => countryCode(options)),
+		metadata: reader.derive('metadata', ['options.metadata'], () => userMetadata(options)),
+	};
+}
+
 function prepareOne(
 	reader: ParameterReader,
 	itemIndex: number,
@@ -143,14 +179,7 @@ function prepareOne(
 		);
 	}
 	const input = inputFromItem(reader, itemIndex, item);
-	const spec = taskSpec(reader, itemIndex, options);
-	const specJson = JSON.stringify(spec);
-	if (specJson.length > MAX_SPEC_CHARS) {
-		throw new ItemProblem(
-			`the task spec (output and input schemas) has ${specJson.length} characters, over Parallel's ${MAX_SPEC_CHARS}`,
-			'Shorten the schema descriptions or remove fields.',
-		);
-	}
+	const { spec, specJson } = checkedTaskSpec(reader, itemIndex, options);
 	const inputLength = typeof input === 'string' ? input.length : JSON.stringify(input).length;
 	if (specJson.length + inputLength > MAX_SPEC_AND_INPUT_CHARS) {
 		throw new ItemProblem(
@@ -160,12 +189,11 @@ function prepareOne(
 	}
 	const userKey = reader.isSet('options.idempotencyKey');
 	const key = userKey ? submissionKey(options.idempotencyKey) : autoKey;
-	const policy = sourcePolicy(options);
-	const location = countryCode(options);
+	const { policy, location, metadata } = runSettings(reader, options);
 	const runInput: TaskRunInput = {
 		input,
 		processor,
-		metadata: { ...userMetadata(options), [ITEM_KEY_METADATA]: key },
+		metadata: { ...metadata, [ITEM_KEY_METADATA]: key },
 		...(policy ? { source_policy: policy } : {}),
 		...(location ? { advanced_settings: { location } } : {}),
 	};
