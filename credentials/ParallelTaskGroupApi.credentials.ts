@@ -54,5 +54,14 @@ export class ParallelTaskGroupApi implements ICredentialType {
 			url: '/v1/monitors',
 			qs: { limit: 1 },
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Parallel did not accept the API key: copy it again from platform.parallel.ai',
+				},
+			},
+		],
 	};
 }

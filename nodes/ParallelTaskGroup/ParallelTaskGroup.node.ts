@@ -6,6 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { asNodeError, errorForItem, errorItem } from './helpers/itemErrors';
 import { taskGroupOperations, taskGroupProperties } from './resources/taskGroup';
 import { taskRunOperations, taskRunProperties } from './resources/taskRun';
 
@@ -55,6 +56,17 @@ export class ParallelTaskGroup implements INodeType {
 				},
 			);
 		}
-		return await run.call(this, this.getInputData());
+		const items = this.getInputData();
+		try {
+			return await run.call(this, items);
+		} catch (error) {
+			// A failure that concerns every item (a wrong key, an unreachable API). With Continue On
+			// Fail, n8n would pass the input on unchanged as if it had worked: give each item its error.
+			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error);
+			const node = this.getNode();
+			return [
+				items.map((_, itemIndex) => errorItem(errorForItem(node, error, itemIndex), itemIndex)),
+			];
+		}
 	}
 }

@@ -3,6 +3,12 @@ import type { INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
 export type ItemError = NodeApiError | NodeOperationError;
 
+/** `error` as an n8n error, unchanged when it already is one. */
+export function asNodeError(node: INode, error: unknown): ItemError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error instanceof Error ? error : String(error));
+}
+
 /** A copy of `error` that names one item, so each item of a batch carries its own. */
 export function errorForItem(node: INode, error: unknown, itemIndex: number): ItemError {
 	const base = error as NodeApiError;
