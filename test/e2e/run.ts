@@ -1,0 +1,254 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- e2e harness runs in Node, not in n8n */
+// `npm run test:e2e`: the package in real n8n 2.x and 1.x. See docs/e2e.md.
+//   --major=2 | --major=1   only one major (default: both)
+//   --skip-editor --skip-trigger   leave out the browser or the trigger scenario
+//   --only=<text>           run only the scenarios whose title contains <text> (set-up steps run)
+//   --keep                  keep the run folder (n8n user folders, logs) even when all passed
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startEmulatorProcess } from './harness/emulator';
+import { ensureChromium, ensureN8nBuilds } from './harness/install';
+import type { N8nMajor } from './harness/install';
+import {
+	figure,
+	log,
+	recordedFigures,
+	recordedTimings,
+	registerSecret,
+	seconds,
+	step,
+	warn,
+} from './harness/log';
+import { N8nApi } from './harness/n8nApi';
+import { N8nInstance } from './harness/n8nInstance';
+import { buildAndPack, installIntoN8n } from './harness/pack';
+import { makeRunDir } from './harness/paths';
+import { ProcessRegistry } from './harness/processes';
+import { E2E_OWNER, FAST_SPEED } from './harness/suite';
+import type { MajorContext, SuiteContext } from './harness/suite';
+import { BAD_KEY_CREDENTIAL, EMULATOR_CREDENTIAL, parallelCredential } from './harness/credentials';
+import { addRunsGetResults } from './scenarios/addRunsGetResults';
+import { badCredentialErrorOutput, badCredentialStops } from './scenarios/badCredential';
+import { credentialTest } from './scenarios/credentialTest';
+import { editorScenario, exampleWorkflows } from './scenarios/editor';
+import { enrichFailure } from './scenarios/enrichFailure';
+import { enrichRows } from './scenarios/enrichRows';
+import type { HeadlessScenario } from './scenarios/headlessScenario';
+import { packageLoaded } from './scenarios/packageLoaded';
+import { triggerBasicScenario } from './scenarios/triggerBasic';
+import { triggerRestartScenario } from './scenarios/triggerRestart';
+
+const HEADLESS: HeadlessScenario[] = [
+	enrichRows,
+	enrichFailure,
+	addRunsGetResults,
+	badCredentialStops,
+	badCredentialErrorOutput,
+];
+
+interface Options {
+	majors: N8nMajor[];
+	only?: string;
+	editor: boolean;
+	trigger: boolean;
+	keep: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+	const value = (name: string) =>
+		argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+	const major = value('major');
+	const known = ['--skip-editor', '--skip-trigger', '--keep'];
+	const unknown = argv.filter((arg) => !/^--(major|only)=/.test(arg) && !known.includes(arg));
+	if (unknown.length) throw new Error(`Unknown option(s): ${unknown.join(' ')}`);
+	if (major !== undefined && major !== '1' && major !== '2')
+		throw new Error(`--major must be 1 or 2, got ${major}`);
+	return {
+		majors: major ? [Number(major) as N8nMajor] : [2, 1],
+		only: value('only'),
+		editor: !argv.includes('--skip-editor'),
+		trigger: !argv.includes('--skip-trigger'),
+		keep: argv.includes('--keep'),
+	};
+}
+
+const failures: string[] = [];
+let onlyFilter: string | undefined;
+
+/** A scenario failing is recorded and the next one runs; the summary lists every failure. */
+async function scenario(name: string, work: () => Promise<void>): Promise<void> {
+	if (onlyFilter && !name.includes(onlyFilter)) return;
+	try {
+		await step(name, work);
+	} catch (error) {
+		failures.push(`${name}: ${(error as Error).message}`);
+	}
+}
+
+async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options): Promise<void> {
+	const { instance, tag } = ctx;
+	await step(`${tag}: install the packed package into n8n's community packages folder`, () =>
+		installIntoN8n(suite.registry, suite.pkg, instance.userFolder, suite.logDir),
+	);
+	await step(`${tag}: import the Parallel credentials (first command: migrations)`, () =>
+		instance.importCredentials([
+			parallelCredential(EMULATOR_CREDENTIAL, suite.emulator.apiKey, suite.emulator.url),
+			parallelCredential(BAD_KEY_CREDENTIAL, `wrong-${suite.emulator.apiKey}`, suite.emulator.url),
+		]),
+	);
+	const trigger = ctx.build.major === 2 ? triggerRestartScenario() : triggerBasicScenario();
+	const examples = exampleWorkflows().map((example) => example.workflow);
+	const workflows = [
+		// The examples exactly as published (they must import; the editor scenario opens them).
+		...examples,
+		...HEADLESS.map((headless) => headless.workflow(ctx)),
+		...(options.trigger ? await trigger.prepare(ctx) : []),
+	];
+	await step(
+		`${tag}: import the examples and ${workflows.length - examples.length} runnable variants`,
+		() => instance.importWorkflows(workflows),
+	);
+	for (const headless of HEADLESS) {
+		const workflow = headless.workflow(ctx);
+		await scenario(`${tag}: ${headless.title}`, async () => {
+			const result = await instance.execute(workflow.id);
+			headless.verify(result, ctx);
+		});
+	}
+
+	await step(`${tag}: start n8n`, async () =>
+		figure(`${tag} start: ${seconds(await instance.start())}`),
+	);
+	const api = new N8nApi(instance.url);
+	await step(`${tag}: owner account and API key`, async () => {
+		await api.setupOwner(ctx.owner);
+		await api.createApiKey();
+	});
+	ctx.api = api;
+	await scenario(`${tag}: n8n loaded the package`, () => packageLoaded(ctx));
+	await scenario(`${tag}: credential test through n8n (valid and wrong key)`, () =>
+		credentialTest(ctx),
+	);
+	if (options.editor && ctx.build.major === 2)
+		await scenario(`${tag}: the editor in Chromium`, () => editorScenario(ctx));
+	if (options.trigger) {
+		const title =
+			ctx.build.major === 2
+				? 'trigger: one execution per run across an n8n restart'
+				: 'trigger: one execution per run';
+		await scenario(`${tag}: ${title}`, () => trigger.run(ctx));
+	}
+	await step(`${tag}: stop n8n`, async () =>
+		figure(`${tag} stop: ${seconds(await instance.stop())}`),
+	);
+}
+
+function printSummary(startedAt: number, installMs: number): void {
+	log();
+	log('Summary');
+	for (const timing of recordedTimings())
+		log(`  ${timing.ok ? 'ok    ' : 'FAILED'} ${seconds(timing.ms).padStart(8)}  ${timing.name}`);
+	log();
+	for (const text of recordedFigures()) log(`  ${text}`);
+	const total = Date.now() - startedAt;
+	log();
+	log(
+		`Total ${seconds(total)} (n8n install/cache check ${seconds(installMs)}; without it ${seconds(total - installMs)})`,
+	);
+	if (failures.length) {
+		log();
+		log(`${failures.length} failure(s):`);
+		for (const failure of failures) log(`  - ${failure}`);
+	} else {
+		log('All e2e scenarios passed.');
+	}
+}
+
+async function main(): Promise<void> {
+	const options = parseOptions(process.argv.slice(2));
+	onlyFilter = options.only;
+	registerSecret(E2E_OWNER.password);
+	const startedAt = Date.now();
+	const registry = new ProcessRegistry();
+	const { runDir, logDir } = makeRunDir('parallel-e2e');
+	log(`Run folder: ${runDir}`);
+
+	let stopping = false;
+	const interrupt = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		warn(`${signal}: stopping every process this run started`);
+		void (async () => {
+			await registry.stopAll().catch(() => undefined);
+			await registry.killAdopted();
+			const left = registry.leftovers();
+			log(`Stopped. Processes of this run still alive (ps): ${left.length}`);
+			log(`Logs kept in ${runDir}`);
+			process.exit(130);
+		})();
+	};
+	process.on('SIGINT', () => interrupt('SIGINT'));
+	process.on('SIGTERM', () => interrupt('SIGTERM'));
+
+	let installMs = 0;
+	try {
+		const installStarted = Date.now();
+		const builds = await step('install or reuse the n8n builds', () =>
+			ensureN8nBuilds(options.majors),
+		);
+		if (options.editor && options.majors.includes(2)) {
+			try {
+				await step('Chromium for the editor checks', ensureChromium);
+			} catch (error) {
+				// The other scenarios still run; the editor check counts as failed.
+				failures.push(`the editor in Chromium: ${(error as Error).message}`);
+				options.editor = false;
+			}
+		}
+		installMs = Date.now() - installStarted;
+		const pkg = await step('build and npm pack the package', async () => {
+			const packed = await buildAndPack(registry, runDir, logDir);
+			figure(
+				`tarball ${packed.tarball.split('/').pop()}: ${packed.files} files, ${packed.sizeBytes} bytes`,
+			);
+			return packed;
+		});
+		const emulator = await step('start the Parallel emulator', () =>
+			startEmulatorProcess(registry, logDir, FAST_SPEED),
+		);
+		const suite: SuiteContext = { registry, runDir, logDir, emulator, pkg };
+		for (const major of options.majors) {
+			const build = builds.get(major)!;
+			const tag = `n8n ${build.version}`;
+			const instance = await N8nInstance.create(build, registry, {
+				root: join(runDir, `n8n-${build.version}`),
+				logDir,
+				label: `n8n-${build.version}`,
+			});
+			const ctx: MajorContext = { ...suite, build, instance, owner: E2E_OWNER, tag };
+			try {
+				await runMajor(suite, ctx, options);
+			} catch (error) {
+				failures.push(`${tag}: ${(error as Error).message}`);
+				await instance.stop();
+			}
+		}
+	} catch (error) {
+		failures.push((error as Error).message);
+	} finally {
+		await step('tear down every process by PID', async () => {
+			await registry.stopAll();
+			await registry.killAdopted();
+			const left = registry.leftovers();
+			if (left.length) failures.push(`processes left behind:\n${left.join('\n')}`);
+			figure(`processes left behind after teardown (ps): ${left.length}`);
+		}).catch(() => undefined);
+		printSummary(startedAt, installMs);
+		if (failures.length || options.keep) log(`Logs and n8n folders kept in ${runDir}`);
+		else rmSync(runDir, { recursive: true, force: true });
+	}
+	process.exitCode = failures.length ? 1 : 0;
+}
+
+void main();
