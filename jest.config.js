@@ -9,6 +9,9 @@ module.exports = {
 		// eventsource-parser ships only ES modules; the published build bundles it (gulpfile.js).
 		'^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
 	},
+	// Node files are imported as `X.node.js`: without the suffix tsx would pick the codex file
+	// X.node.json that n8n wants beside each node.
+	moduleNameMapper: { '^(\\.{1,2}/.*\\.node)\\.js$': '$1.ts' },
 	transformIgnorePatterns: ['/node_modules/(?!eventsource-parser/)'],
 	setupFiles: ['<rootDir>/test/setup/quietN8n.ts'],
 	testTimeout: 30_000,

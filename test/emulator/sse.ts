@@ -93,8 +93,13 @@ export class SseStream {
 	private writeFrame(type: string, json: string, eventId: string | null): void {
 		const idLine = this.settings.sseIdLines && eventId ? `id: ${eventId}\n` : '';
 		const frameNumber = ++this.sent;
+		const frame = `event: ${type}\n${idLine}data: ${json}\n\n`;
+		if (this.settings.faults.dropAfter === undefined) {
+			this.res.write(frame);
+			return;
+		}
 		// Destroying right after write() would discard the corked frames, so a drop waits for them.
-		this.res.write(`event: ${type}\n${idLine}data: ${json}\n\n`, () => {
+		this.res.write(frame, () => {
 			if (this.dropAtFrame === frameNumber) this.res.destroy();
 		});
 	}

@@ -8,15 +8,28 @@ import type { GroupRecord, LogEntry, RunRecord } from './store';
 import { booleanParam } from './validation';
 import type { FieldError } from './validation';
 
+/** A finished run never changes: its /runs event text is made once per include combination. */
+const finishedEvents = new WeakMap<RunRecord, Map<string, string>>();
+
 function runEvent(record: RunRecord, includeInput: boolean, includeOutput: boolean): string {
+	const finished = !record.run.is_active;
+	const variant = `${includeInput}:${includeOutput}`;
+	const cached = finished ? finishedEvents.get(record)?.get(variant) : undefined;
+	if (cached) return cached;
 	const completed = record.run.status === 'completed';
-	return JSON.stringify({
+	const json = JSON.stringify({
 		type: 'task_run.state',
 		event_id: record.cursor,
 		input: includeInput ? record.input : null,
 		run: record.run,
 		output: includeOutput && completed ? record.output : null,
 	});
+	if (finished) {
+		const variants = finishedEvents.get(record) ?? new Map<string, string>();
+		variants.set(variant, json);
+		finishedEvents.set(record, variants);
+	}
+	return json;
 }
 
 /**

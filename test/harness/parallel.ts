@@ -1,6 +1,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { ParallelTaskGroup } from '../../nodes/ParallelTaskGroup/ParallelTaskGroup.node';
+import { ParallelTaskGroup } from '../../nodes/ParallelTaskGroup/ParallelTaskGroup.node.js';
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
 import type { Emulator, EmulatorOptions } from '../emulator';
 import { runNode } from './workflow';

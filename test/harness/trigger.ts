@@ -11,7 +11,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { ParallelTaskGroupTrigger } from '../../nodes/ParallelTaskGroupTrigger/ParallelTaskGroupTrigger.node';
+import { ParallelTaskGroupTrigger } from '../../nodes/ParallelTaskGroupTrigger/ParallelTaskGroupTrigger.node.js';
 import { TestCredentialsHelper } from './credentials';
 import { nodeTypesOf, PACKAGE } from './workflow';
 

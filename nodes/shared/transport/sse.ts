@@ -126,10 +126,10 @@ export function toGroupEvent(
 	switch (type) {
 		case 'task_group_status':
 			if (!record.status || typeof record.status !== 'object') break;
-			return { ...(record as object), type, event_id: eventId ?? '' } as GroupStreamEvent;
+			return Object.assign(record, { type, event_id: eventId ?? '' }) as GroupStreamEvent;
 		case 'task_run.state':
 			if (!record.run || typeof record.run !== 'object') break;
-			return { ...(record as object), type, event_id: eventId } as GroupStreamEvent;
+			return Object.assign(record, { type, event_id: eventId }) as GroupStreamEvent;
 		case 'error':
 			return {
 				type,
