@@ -44,7 +44,7 @@ export function runFailureMessage(run: TaskRun): string {
  * Simplified: the output's content fields first, then the run's id, status and metadata, with the
  * basis (reasoning, confidence and citations per field) kept together under `basis`.
  */
-export function simplifyRun(record: RunRecord): IDataObject {
+function simplifyRun(record: RunRecord): IDataObject {
 	const { run, output } = record;
 	const item: IDataObject = output ? contentFields(output) : {};
 	item.run_id = run.run_id;
@@ -59,7 +59,7 @@ export function simplifyRun(record: RunRecord): IDataObject {
 }
 
 /** The record as the API sent it, minus the stream's bookkeeping fields. */
-export function rawRun(record: RunRecord): IDataObject {
+function rawRun(record: RunRecord): IDataObject {
 	const item: IDataObject = { run: record.run as unknown as IDataObject };
 	if (record.input) item.input = record.input as unknown as IDataObject;
 	if (record.output) {

@@ -2,12 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ParallelClient } from '../../shared/transport/client';
 import type { AttemptMarker } from './attempts';
+import { MAX_RUNS_PER_REQUEST } from './limits';
 import { prepareRuns } from './runInput';
 import type { PreparedRun } from './runInput';
 import { submitPreparedRuns } from './submission';
 import { errorForItem } from './itemErrors';
 import type { ItemError } from './itemErrors';
-import type { SubmissionResult, SubmittedRun } from './submission';
+import type { SubmittedRun } from './submission';
 
 export interface PreparedItems {
 	runs: PreparedRun[];
@@ -18,7 +19,6 @@ export interface PreparedItems {
 export interface AddedItems {
 	runs: Map<number, SubmittedRun>;
 	failures: Map<number, ItemError>;
-	stats: SubmissionResult['stats'];
 }
 
 /**
@@ -52,11 +52,18 @@ export async function submitItems(
 	const readExisting = prepared.runs.some((run) => run.userKey) || marker.isRetry;
 	marker.mark(taskGroupId);
 	const submission = await submitPreparedRuns(client, taskGroupId, prepared.runs, {
-		batchSize: Math.min(1000, Math.max(1, Math.floor(batchSize))),
+		batchSize: Math.min(MAX_RUNS_PER_REQUEST, Math.max(1, Math.floor(batchSize))),
 		concurrency: Math.max(1, Math.floor(concurrency)),
 		readExisting,
 	});
 	for (const [itemIndex, error] of submission.failures) failures.set(itemIndex, error);
+	context.logger.debug('Parallel runs added', {
+		taskGroupId,
+		items: prepared.itemCount,
+		runs: submission.runs.size,
+		failures: failures.size,
+		...submission.stats,
+	});
 
 	if (submission.failures.size && !context.continueOnFail()) {
 		const [itemIndex, first] = [...submission.failures.entries()][0];
@@ -68,5 +75,5 @@ export async function submitItems(
 		error.description = `${error.description ?? ''}${note}`.trim();
 		throw error;
 	}
-	return { runs: submission.runs, failures, stats: submission.stats };
+	return { runs: submission.runs, failures };
 }

@@ -36,7 +36,7 @@ const MAX_ROUNDS = 5;
 /** Lets a request whose answer was lost finish on the server before its runs are looked for. */
 const SETTLE_BEFORE_RECONCILE_MS = 1000;
 
-export async function mapConcurrent<T>(
+async function mapConcurrent<T>(
 	items: T[],
 	limit: number,
 	task: (item: T) => Promise<void>,
@@ -56,7 +56,7 @@ function chunk<T>(items: T[], size: number): T[][] {
 }
 
 /** The batch request: the most common task spec is sent once as `default_task_spec`. */
-export function batchRequest(batch: PreparedRun[]): TaskGroupRunRequest {
+function batchRequest(batch: PreparedRun[]): TaskGroupRunRequest {
 	const counts = new Map<string, number>();
 	for (const run of batch) counts.set(run.specJson, (counts.get(run.specJson) ?? 0) + 1);
 	const common = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];

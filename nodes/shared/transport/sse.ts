@@ -126,10 +126,13 @@ export function toGroupEvent(
 	switch (type) {
 		case 'task_group_status':
 			if (!record.status || typeof record.status !== 'object') break;
-			return Object.assign(record, { type, event_id: eventId ?? '' }) as GroupStreamEvent;
+			return Object.assign(record, {
+				type,
+				event_id: eventId ?? '',
+			}) as unknown as GroupStreamEvent;
 		case 'task_run.state':
 			if (!record.run || typeof record.run !== 'object') break;
-			return Object.assign(record, { type, event_id: eventId }) as GroupStreamEvent;
+			return Object.assign(record, { type, event_id: eventId }) as unknown as GroupStreamEvent;
 		case 'error':
 			return {
 				type,
