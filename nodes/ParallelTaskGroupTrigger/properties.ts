@@ -1,4 +1,9 @@
-import { apiVersionOption, SIMPLIFY_DESCRIPTION } from '../shared/commonProperties';
+import {
+	apiVersionOption,
+	includeInputOption,
+	includeOutputOption,
+	SIMPLIFY_DESCRIPTION,
+} from '../shared/commonProperties';
 import type { INodeProperties } from 'n8n-workflow';
 
 export const triggerProperties: INodeProperties[] = [
@@ -62,18 +67,9 @@ export const triggerProperties: INodeProperties[] = [
 				description:
 					'While the group has no active runs, how often at most to look for new ones (Parallel closes the stream of an idle group)',
 			},
+			includeInputOption,
 			{
-				displayName: 'Include Input',
-				name: 'includeInput',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to include the input each run was given',
-			},
-			{
-				displayName: 'Include Output',
-				name: 'includeOutput',
-				type: 'boolean',
-				default: true,
+				...includeOutputOption,
 				description:
 					"Whether to fetch each completed run's output (the events stream carries none)",
 			},

@@ -23,3 +23,40 @@ export const apiVersionOption: INodeProperties = {
 
 export const SIMPLIFY_DESCRIPTION =
 	'Whether to return a simplified version of the response instead of the raw data: the answer fields at the top, with their reasoning and citations under "basis"';
+
+export const includeInputOption: INodeProperties = {
+	displayName: 'Include Input',
+	name: 'includeInput',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to include the input each run was given',
+};
+
+export const includeOutputOption: INodeProperties = {
+	displayName: 'Include Output',
+	name: 'includeOutput',
+	type: 'boolean',
+	default: true,
+	description: "Whether to include each completed run's research output",
+};
+
+/** Key-value pairs, as the API's metadata (keys up to 16 characters). */
+export const metadataOption = (description: string): INodeProperties => ({
+	displayName: 'Metadata',
+	name: 'metadata',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	default: {},
+	placeholder: 'Add Metadata',
+	description,
+	options: [
+		{
+			name: 'values',
+			displayName: 'Metadata',
+			values: [
+				{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+			],
+		},
+	],
+});

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { metadataOption } from '../../shared/commonProperties';
 import { apiVersionOption } from './shared';
 
 export function byDisplayName(options: INodeProperties[]): INodeProperties[] {
@@ -74,23 +75,5 @@ export const runOptions: INodeProperties[] = [
 		placeholder: 'e.g. us',
 		description: 'Two-letter country code to research from (ISO 3166-1 alpha-2)',
 	},
-	{
-		displayName: 'Metadata',
-		name: 'metadata',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		default: {},
-		placeholder: 'Add Metadata',
-		description: 'Key-value pairs stored with each run (keys up to 16 characters)',
-		options: [
-			{
-				name: 'values',
-				displayName: 'Metadata',
-				values: [
-					{ displayName: 'Key', name: 'key', type: 'string', default: '' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
-	},
+	metadataOption('Key-value pairs stored with each run (keys up to 16 characters)'),
 ];

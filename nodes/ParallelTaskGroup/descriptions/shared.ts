@@ -45,3 +45,15 @@ export const simplifyProperty = (
 	description: SIMPLIFY_DESCRIPTION,
 	displayOptions,
 });
+
+/** Off by default: running out of time returns what is known, with a flag, instead of failing. */
+export const failOnTimeoutOption = (
+	whatIsStillActive: string,
+	otherwise: string,
+): INodeProperties => ({
+	displayName: 'Fail on Timeout',
+	name: 'failOnTimeout',
+	type: 'boolean',
+	default: false,
+	description: `Whether to fail when ${whatIsStillActive} after 'Max Wait (Seconds)'. Otherwise ${otherwise}.`,
+});

@@ -13,20 +13,37 @@ export async function connect(context: IExecuteFunctions, itemIndex = 0): Promis
 	});
 }
 
-/** The item's 'Task Group ID', checked: a missing or malformed ID fails with the fix. */
-export function taskGroupIdOf(context: IExecuteFunctions, itemIndex: number): string {
-	const value = context.getNodeParameter('taskGroupId', itemIndex, '') as unknown;
+/** An ID parameter of the item, checked: a missing or malformed ID fails with the fix. */
+export function idParameter(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	parameter: { name: string; displayName: string; hint: string },
+): string {
+	const value = context.getNodeParameter(parameter.name, itemIndex, '') as unknown;
 	const id = typeof value === 'string' ? value.trim() : '';
 	if (id && !/[\s/?#]/.test(id)) return id;
 	throw new NodeOperationError(
 		context.getNode(),
-		`Item ${itemIndex}: 'Task Group ID' is ${id ? `not an ID ('${id}')` : 'empty'}`,
-		{
-			description:
-				'Use the ID from a Create step, e.g. {{ $json.taskgroup_id }}, or paste one like tgrp_fdd6b37846aa47afb0492bf91d08d9c0.',
-			itemIndex,
-		},
+		`Item ${itemIndex}: '${parameter.displayName}' is ${id ? `not an ID ('${id}')` : 'empty'}`,
+		{ description: parameter.hint, itemIndex },
 	);
+}
+
+export const taskGroupIdOf = (context: IExecuteFunctions, itemIndex: number): string =>
+	idParameter(context, itemIndex, {
+		name: 'taskGroupId',
+		displayName: 'Task Group ID',
+		hint: 'Use the ID from a Create step, e.g. {{ $json.taskgroup_id }}, or paste one like tgrp_fdd6b37846aa47afb0492bf91d08d9c0.',
+	});
+
+/** One request (or wait) per item, with a client for the whole run: see `forEachItem`. */
+export async function perItem(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	work: (client: ParallelClient, itemIndex: number) => Promise<IDataObject>,
+): Promise<INodeExecutionData[][]> {
+	const client = await connect(context);
+	return [await forEachItem(context, items, async (itemIndex) => await work(client, itemIndex))];
 }
 
 /**

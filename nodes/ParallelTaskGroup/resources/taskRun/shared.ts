@@ -1,5 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { idParameter } from '../../helpers/items';
 
 export const forRunOperations = (operations: string[]) => ({
 	show: { resource: ['taskRun'], operation: operations },
@@ -16,17 +17,9 @@ export const runIdProperty: INodeProperties = {
 	displayOptions: forRunOperations(['get', 'getResult']),
 };
 
-export function runIdOf(context: IExecuteFunctions, itemIndex: number): string {
-	const value = context.getNodeParameter('runId', itemIndex, '') as unknown;
-	const id = typeof value === 'string' ? value.trim() : '';
-	if (id && !/[\s/?#]/.test(id)) return id;
-	throw new NodeOperationError(
-		context.getNode(),
-		`Item ${itemIndex}: 'Run ID' is ${id ? `not an ID ('${id}')` : 'empty'}`,
-		{
-			description:
-				'Use the run_id from Add Runs, e.g. {{ $json.run_id }}, or paste one like trun_9907962f....',
-			itemIndex,
-		},
-	);
-}
+export const runIdOf = (context: IExecuteFunctions, itemIndex: number): string =>
+	idParameter(context, itemIndex, {
+		name: 'runId',
+		displayName: 'Run ID',
+		hint: 'Use the run_id from Add Runs, e.g. {{ $json.run_id }}, or paste one like trun_9907962f83aa4d9d98fd7f4bf745d654.',
+	});

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { metadataOption } from '../../../../shared/commonProperties';
 import { apiVersionOption, forGroupOperations } from '../../../descriptions/shared';
 
 export const createProperties: INodeProperties[] = [
@@ -12,25 +13,7 @@ export const createProperties: INodeProperties[] = [
 		displayOptions: forGroupOperations(['create']),
 		options: [
 			apiVersionOption,
-			{
-				displayName: 'Metadata',
-				name: 'metadata',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				default: {},
-				placeholder: 'Add Metadata',
-				description: 'Key-value pairs stored with the task group, e.g. the source sheet',
-				options: [
-					{
-						name: 'values',
-						displayName: 'Metadata',
-						values: [
-							{ displayName: 'Key', name: 'key', type: 'string', default: '' },
-							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-						],
-					},
-				],
-			},
+			metadataOption('Key-value pairs stored with the task group, e.g. the source sheet'),
 		],
 	},
 ];

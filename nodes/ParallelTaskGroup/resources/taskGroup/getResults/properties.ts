@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { includeInputOption, includeOutputOption } from '../../../../shared/commonProperties';
 import { RUN_STATUSES } from '../../../../shared/models';
 import {
 	apiVersionOption,
@@ -21,20 +22,8 @@ export const getResultsProperties: INodeProperties[] = [
 		displayOptions: forGroupOperations(['getResults']),
 		options: [
 			apiVersionOption,
-			{
-				displayName: 'Include Input',
-				name: 'includeInput',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to include the input each run was given',
-			},
-			{
-				displayName: 'Include Output',
-				name: 'includeOutput',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to include the research output of completed runs',
-			},
+			includeInputOption,
+			includeOutputOption,
 			{
 				displayName: 'Status',
 				name: 'status',

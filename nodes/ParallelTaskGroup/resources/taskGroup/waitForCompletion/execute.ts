@@ -1,44 +1,41 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { connect, forEachItem, taskGroupIdOf } from '../../../helpers/items';
+import { perItem, taskGroupIdOf } from '../../../helpers/items';
 import { waitForGroup } from '../../../helpers/waiting';
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const client = await connect(this);
-	return [
-		await forEachItem(this, items, async (itemIndex) => {
-			const taskGroupId = taskGroupIdOf(this, itemIndex);
-			const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, 300) as number;
-			const failOnTimeout = this.getNodeParameter(
-				'options.failOnTimeout',
-				itemIndex,
-				false,
-			) as boolean;
-			const outcome = await waitForGroup(client, taskGroupId, {
-				deadline: Date.now() + Math.max(0, maxWaitSeconds) * 1000,
-			});
-			if (!outcome.done && failOnTimeout) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`Task group '${taskGroupId}' was still running after ${maxWaitSeconds} seconds`,
-					{
-						description:
-							"Raise 'Max Wait (Seconds)', or collect results later with Get Results or the Parallel Task Group Trigger. The runs keep going on Parallel's side.",
-						itemIndex,
-					},
-				);
-			}
-			return {
-				taskgroup_id: taskGroupId,
-				completed: outcome.done,
-				timed_out: !outcome.done,
-				waited_seconds: Math.round(outcome.waitedMs / 100) / 10,
-				status: outcome.status as unknown as IDataObject,
-			};
-		}),
-	];
+	return await perItem(this, items, async (client, itemIndex) => {
+		const taskGroupId = taskGroupIdOf(this, itemIndex);
+		const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, 300) as number;
+		const failOnTimeout = this.getNodeParameter(
+			'options.failOnTimeout',
+			itemIndex,
+			false,
+		) as boolean;
+		const outcome = await waitForGroup(client, taskGroupId, {
+			deadline: Date.now() + Math.max(0, maxWaitSeconds) * 1000,
+		});
+		if (!outcome.done && failOnTimeout) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Task group '${taskGroupId}' was still running after ${maxWaitSeconds} seconds`,
+				{
+					description:
+						"Raise 'Max Wait (Seconds)', or collect results later with Get Results or the Parallel Task Group Trigger. The runs keep going on Parallel's side.",
+					itemIndex,
+				},
+			);
+		}
+		return {
+			taskgroup_id: taskGroupId,
+			completed: outcome.done,
+			timed_out: !outcome.done,
+			waited_seconds: Math.round(outcome.waitedMs / 100) / 10,
+			status: outcome.status as unknown as IDataObject,
+		};
+	});
 }

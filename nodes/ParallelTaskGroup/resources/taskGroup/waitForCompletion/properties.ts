@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	apiVersionOption,
+	failOnTimeoutOption,
 	forGroupOperations,
 	maxWaitSecondsProperty,
 } from '../../../descriptions/shared';
@@ -17,14 +18,10 @@ export const waitForCompletionProperties: INodeProperties[] = [
 		displayOptions: forGroupOperations(['waitForCompletion']),
 		options: [
 			apiVersionOption,
-			{
-				displayName: 'Fail on Timeout',
-				name: 'failOnTimeout',
-				type: 'boolean',
-				default: false,
-				description:
-					"Whether to stop the workflow with an error when the group is still running after 'Max Wait (Seconds)'. Otherwise the node returns the group's status with 'completed' set to false.",
-			},
+			failOnTimeoutOption(
+				'the group is still running',
+				"the node returns the group's status with 'completed' set to false",
+			),
 		],
 	},
 ];

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { getRun, pollRunResult } from '../../../../shared/api';
 import { formatRun, runFailureMessage } from '../../../../shared/results';
 import type { ParallelClient } from '../../../../shared/transport/client';
-import { connect, forEachItem } from '../../../helpers/items';
+import { perItem } from '../../../helpers/items';
 import { runIdOf } from '../shared';
 
 /** Longest single long-poll: well under proxies' idle timeouts. */
@@ -61,8 +61,9 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const client = await connect(this);
-	return [
-		await forEachItem(this, items, async (itemIndex) => await resultOf(this, client, itemIndex)),
-	];
+	return await perItem(
+		this,
+		items,
+		async (client, itemIndex) => await resultOf(this, client, itemIndex),
+	);
 }

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	apiVersionOption,
+	failOnTimeoutOption,
 	maxWaitSecondsProperty,
 	simplifyProperty,
 } from '../../../descriptions/shared';
@@ -19,14 +20,10 @@ export const getRunResultProperties: INodeProperties[] = [
 		displayOptions: forRunOperations(['getResult']),
 		options: [
 			apiVersionOption,
-			{
-				displayName: 'Fail on Timeout',
-				name: 'failOnTimeout',
-				type: 'boolean',
-				default: false,
-				description:
-					"Whether to fail the item when the run is still active after 'Max Wait (Seconds)'. Otherwise the item comes back with the run's status and 'timed_out' set.",
-			},
+			failOnTimeoutOption(
+				'the run is still active',
+				"the item comes back with the run's status and 'timed_out' set",
+			),
 		],
 	},
 ];
