@@ -1,5 +1,4 @@
 import { startEmulator } from './index';
-import type { Emulator } from './index';
 import {
 	SseClient,
 	addRuns,
@@ -10,15 +9,9 @@ import {
 	waitFor,
 	waitForInactive,
 } from './helpers';
+import { useForSuite } from '../harness/useForSuite';
 
-let emu: Emulator;
-
-beforeAll(async () => {
-	emu = await startEmulator({ speed: 0.001 });
-});
-afterAll(async () => {
-	await emu.close();
-});
+const emu = useForSuite(() => startEmulator({ speed: 0.001 }));
 beforeEach(() => emu.reset());
 
 const control = (method: string, path: string, body?: unknown) =>

@@ -1,15 +1,8 @@
 import { startEmulator } from './index';
-import type { Emulator } from './index';
 import { addRuns, api, newGroup, sleep, waitFor, waitForInactive } from './helpers';
+import { useForSuite } from '../harness/useForSuite';
 
-let emu: Emulator;
-
-beforeAll(async () => {
-	emu = await startEmulator({ speed: 0.001 });
-});
-afterAll(async () => {
-	await emu.close();
-});
+const emu = useForSuite(() => startEmulator({ speed: 0.001 }));
 beforeEach(() => {
 	emu.reset();
 	emu.configure({ speed: 0.001, maxHoldMs: null });

@@ -2,20 +2,14 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
 import { startEmulator } from './index';
-import type { Emulator } from './index';
 import { addRuns, api, newGroup, waitForInactive } from './helpers';
 import type { JsonBody } from './helpers';
+import { useForSuite } from '../harness/useForSuite';
 
-let emu: Emulator;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 
-beforeAll(async () => {
-	emu = await startEmulator({ speed: 0.001 });
-});
-afterAll(async () => {
-	await emu.close();
-});
+const emu = useForSuite(() => startEmulator({ speed: 0.001 }));
 
 /** Runs each input in one group and returns the /result output of each, in order. */
 async function outputsFor(request: Record<string, unknown>): Promise<JsonBody[]> {

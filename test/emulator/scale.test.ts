@@ -1,15 +1,8 @@
 import { startEmulator } from './index';
-import type { Emulator } from './index';
 import { addRuns, liteInputs, newGroup, readStream, waitForInactive } from './helpers';
+import { useForSuite } from '../harness/useForSuite';
 
-let emu: Emulator;
-
-beforeAll(async () => {
-	emu = await startEmulator({ speed: 0.0005 });
-});
-afterAll(async () => {
-	await emu.close();
-});
+const emu = useForSuite(() => startEmulator({ speed: 0.0005 }));
 
 describe('scale', () => {
 	it('completes 10,000 runs added in 10 POSTs', async () => {

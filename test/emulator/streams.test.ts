@@ -1,5 +1,4 @@
 import { startEmulator } from './index';
-import type { Emulator } from './index';
 import {
 	SseClient,
 	addRuns,
@@ -11,15 +10,9 @@ import {
 	waitForInactive,
 } from './helpers';
 import type { JsonBody } from './helpers';
+import { useForSuite } from '../harness/useForSuite';
 
-let emu: Emulator;
-
-beforeAll(async () => {
-	emu = await startEmulator({ speed: 0.001 });
-});
-afterAll(async () => {
-	await emu.close();
-});
+const emu = useForSuite(() => startEmulator({ speed: 0.001 }));
 beforeEach(() => {
 	emu.reset();
 	emu.configure({

@@ -1,15 +1,8 @@
 import { startEmulator } from './index';
-import type { Emulator } from './index';
 import { addRuns, api, liteInputs, newGroup, readStream } from './helpers';
+import { useForSuite } from '../harness/useForSuite';
 
-let emu: Emulator;
-
-beforeAll(async () => {
-	emu = await startEmulator({ speed: 0.001 });
-});
-afterAll(async () => {
-	await emu.close();
-});
+const emu = useForSuite(() => startEmulator({ speed: 0.001 }));
 beforeEach(() => emu.reset());
 
 const runCount = async (groupId: string) =>

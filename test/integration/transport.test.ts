@@ -4,15 +4,13 @@ import { getTaskGroup, openGroupEvents, streamRuns, submitRuns } from '../../nod
 import type { GroupStreamEvent } from '../../nodes/shared/models';
 import type { ParallelClient } from '../../nodes/shared/transport/client';
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
-import type { Emulator } from '../emulator';
 import { addRuns, liteInputs, newGroup, waitForInactive } from '../emulator/helpers';
+import { lateProxy } from '../harness/lateProxy';
 import { TransportProbe } from '../harness/probeNode';
 import { runNode } from '../harness/workflow';
+import { useForSuite } from '../harness/useForSuite';
 
-let emulator: Emulator;
-
-beforeAll(async () => (emulator = await startEmulator({ speed: 0.0005, keepAliveMs: 50 })));
-afterAll(async () => await emulator.close());
+const emulator = useForSuite(() => startEmulator({ speed: 0.0005, keepAliveMs: 50 }));
 afterEach(() => {
 	emulator.clearFaults();
 	TransportProbe.apiVersion = 'v1';
@@ -163,6 +161,18 @@ describe('add-runs POSTs', () => {
 	});
 
 	it('are resent when the connection was never made', async () => {
+		const group = await newGroup(emulator);
+		const late = await lateProxy(emulator.url, 25);
+		const { result } = await probe((client) => submitRuns(client, group, request), {
+			baseUrl: late.url,
+		});
+		await late.close();
+		expect(result?.status).toBe('accepted');
+		expect(result?.attempts).toBeGreaterThan(1);
+		expect(emulator.counters().runsCreated[group]).toBe(3);
+	});
+
+	it('give up with the address when the connection is never made', async () => {
 		const { result, error } = await probe((client) => submitRuns(client, 'tgrp_x', request), {
 			baseUrl: 'http://127.0.0.1:9',
 		});

@@ -2,11 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { api, newGroup } from '../emulator/helpers';
 import { companies, parallelBench } from '../harness/parallel';
-import type { ParallelBench } from '../harness/parallel';
+import { useForSuite } from '../harness/useForSuite';
 
-let bench: ParallelBench;
-beforeAll(async () => (bench = await parallelBench()));
-afterAll(async () => await bench.close());
+const bench = useForSuite(() => parallelBench());
 afterEach(() => bench.emulator.clearFaults());
 
 const POSTS = 'POST /tasks/groups/:id/runs';

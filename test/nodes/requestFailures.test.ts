@@ -2,15 +2,11 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { newGroup } from '../emulator/helpers';
 import { companies, parallelBench } from '../harness/parallel';
-import type { ParallelBench } from '../harness/parallel';
+import { useForSuite } from '../harness/useForSuite';
 
-let bench: ParallelBench;
+const bench = useForSuite(() => parallelBench());
 let group: string;
-beforeAll(async () => {
-	bench = await parallelBench();
-	group = await newGroup(bench.emulator);
-});
-afterAll(async () => await bench.close());
+beforeAll(async () => (group = await newGroup(bench.emulator)));
 
 const WRONG_KEY = ['wrong', 'key', 'for', 'tests'].join('-');
 

@@ -3,11 +3,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { addRuns, liteInputs, newGroup, waitForInactive } from '../emulator/helpers';
 import { parallelBench } from '../harness/parallel';
-import type { ParallelBench } from '../harness/parallel';
+import { useForSuite } from '../harness/useForSuite';
 
-let bench: ParallelBench;
-beforeAll(async () => (bench = await parallelBench({ maxHoldMs: 100 })));
-afterAll(async () => await bench.close());
+const bench = useForSuite(() => parallelBench({ maxHoldMs: 100 }));
 afterEach(() => bench.emulator.hold(false));
 
 const taskRun = (operation: string, runId: string, extra: IDataObject = {}) => ({

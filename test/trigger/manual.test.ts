@@ -1,13 +1,11 @@
 import { sleep } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
-import type { Emulator } from '../emulator';
 import { addRuns, liteInputs, newGroup, waitForInactive } from '../emulator/helpers';
 import { listenForTestEvent } from '../harness/trigger';
+import { useForSuite } from '../harness/useForSuite';
 
-let emulator: Emulator;
-beforeAll(async () => (emulator = await startEmulator({ speed: 0.0005, keepAliveMs: 100 })));
-afterAll(async () => await emulator.close());
+const emulator = useForSuite(() => startEmulator({ speed: 0.0005, keepAliveMs: 100 }));
 
 const listen = (taskGroupId: string, events = ['runCompleted']) =>
 	listenForTestEvent({

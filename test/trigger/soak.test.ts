@@ -3,18 +3,16 @@ import { sleep } from 'n8n-workflow';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
-import type { Emulator } from '../emulator';
 import { addRuns, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
 import { emittedRunIds, startTrigger } from '../harness/trigger';
 import type { TriggerHandle } from '../harness/trigger';
+import { useForSuite } from '../harness/useForSuite';
 
 /** Real seconds are this many simulated seconds: lite runs take 20-120 ms, ultra2x up to 7 s. */
 const SPEED = 0.002;
 const PROCESSORS = ['lite', 'base', 'core', 'pro', 'ultra', 'ultra2x'];
 
-let emulator: Emulator;
-beforeAll(async () => (emulator = await startEmulator({ speed: SPEED, keepAliveMs: 150 })));
-afterAll(async () => await emulator.close());
+const emulator = useForSuite(() => startEmulator({ speed: SPEED, keepAliveMs: 150 }));
 
 const inputs = (wave: number, count: number) =>
 	Array.from({ length: count }, (_, i) => ({

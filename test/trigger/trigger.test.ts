@@ -2,16 +2,14 @@ import { sleep } from 'n8n-workflow';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
-import type { Emulator } from '../emulator';
 import { addRuns, liteInputs, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
 import { emittedRunIds, startTrigger } from '../harness/trigger';
 import type { TriggerHandle } from '../harness/trigger';
+import { useForSuite } from '../harness/useForSuite';
 
-let emulator: Emulator;
 const open: TriggerHandle[] = [];
 
-beforeAll(async () => (emulator = await startEmulator({ speed: 0.0005, keepAliveMs: 100 })));
-afterAll(async () => await emulator.close());
+const emulator = useForSuite(() => startEmulator({ speed: 0.0005, keepAliveMs: 100 }));
 afterEach(async () => {
 	for (const trigger of open.splice(0)) await trigger.close();
 	emulator.clearFaults();

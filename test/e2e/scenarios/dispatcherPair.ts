@@ -3,6 +3,7 @@
 // the harness created, the sheet is a stand-in, and each batch of rows is its own dispatcher
 // variant (rows are fixed at import time).
 import { EMULATOR_CREDENTIAL } from '../harness/credentials';
+import type { EmulatorProcess } from '../harness/emulator';
 import { expectEqual, expectMatch, expectTrue } from '../harness/expect';
 import type { ExecutionSummary, N8nApi } from '../harness/n8nApi';
 import { outputItems } from '../harness/runData';
@@ -107,4 +108,11 @@ export function expectExactlyOnce(
 	}
 	for (const { execution } of collected)
 		expectEqual(execution.status, 'success', `collector execution ${execution.id}'s status`);
+}
+
+const ENDED = new Set(['completed', 'failed', 'cancelled']);
+
+/** The group's runs that have ended, as the emulator sees them. */
+export async function runsThatEnded(emulator: EmulatorProcess, taskGroupId: string) {
+	return (await emulator.group(taskGroupId)).runs.filter((run) => ENDED.has(run.status));
 }

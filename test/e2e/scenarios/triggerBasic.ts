@@ -14,12 +14,12 @@ import {
 	collector,
 	dispatch,
 	dispatcher,
+	runsThatEnded,
 	expectExactlyOnce,
 } from './dispatcherPair';
 
 const ROWS = companyRows(6, { failing: [2] });
 const IDS = { collect: 'E2eTrig1Collectr', dispatch: 'E2eTrig1Dispatch' };
-const ENDED = new Set(['completed', 'failed', 'cancelled']);
 
 export interface TriggerBasicScenario {
 	prepare(ctx: MajorContext): Promise<WorkflowJson[]>;
@@ -40,8 +40,7 @@ export function triggerBasicScenario(): TriggerBasicScenario {
 			expectTrue((await api.workflow(IDS.collect)).active, 'the collector to be active');
 			const dispatched = await dispatch(api, IDS.dispatch, ROWS.length);
 			expectEqual(dispatched.reused, 0, 'runs reused by the dispatch');
-			const ended = async () =>
-				(await ctx.emulator.group(taskGroupId)).runs.filter((run) => ENDED.has(run.status));
+			const ended = async () => await runsThatEnded(ctx.emulator, taskGroupId);
 			await waitFor(
 				`all ${ROWS.length} runs to end`,
 				async () => ((await ended()).length === ROWS.length ? true : undefined),

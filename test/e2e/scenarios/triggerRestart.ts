@@ -17,6 +17,7 @@ import {
 	collector,
 	dispatch,
 	dispatcher,
+	runsThatEnded,
 	expectExactlyOnce,
 } from './dispatcherPair';
 
@@ -25,7 +26,6 @@ const SLOW_SPEED = 0.06;
 const FIRST_BATCH = companyRows(12, { failing: [4] });
 const SECOND_BATCH = companyRows(16, { failing: [4] });
 const IDS = { collect: 'E2eTrigCollector', first: 'E2eTrigDispatch1', second: 'E2eTrigDispatch2' };
-const ENDED = new Set(['completed', 'failed', 'cancelled']);
 
 export interface TriggerRestartScenario {
 	prepare(ctx: MajorContext): Promise<WorkflowJson[]>;
@@ -45,8 +45,7 @@ export function triggerRestartScenario(): TriggerRestartScenario {
 		},
 		async run(ctx) {
 			const api = apiOf(ctx);
-			const ended = async () =>
-				(await ctx.emulator.group(taskGroupId)).runs.filter((run) => ENDED.has(run.status));
+			const ended = async () => await runsThatEnded(ctx.emulator, taskGroupId);
 			const executions = async () => await api.executions(IDS.collect);
 
 			await ctx.emulator.setSpeed(SLOW_SPEED);
