@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { NodeHelpers } from 'n8n-workflow';
 import type { INodeType, INodeTypeDescription, IVersionedNodeType } from 'n8n-workflow';
 
-import { PACKAGE } from '../harness/workflow';
-
 export const REPO_ROOT = join(__dirname, '..', '..');
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	n8n: { nodes: string[] };
+};
 
 export interface PackageNode {
 	/** `n8n-nodes-parallel-task-group.<name>`, as saved in workflows. */
@@ -32,9 +34,6 @@ function declaredVersions(nodeType: INodeType | IVersionedNodeType): number[] {
 
 /** `dist/nodes/X/X.node.js` from package.json, loaded from its source `nodes/X/X.node.ts`. */
 export function packageNodes(): PackageNode[] {
-	const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-		n8n: { nodes: string[] };
-	};
 	return manifest.n8n.nodes.map((distPath) => {
 		const source = `../../${distPath.replace(/^dist\//, '')}`;
 		const exported = require(source) as Record<string, new () => INodeType | IVersionedNodeType>;
@@ -42,7 +41,7 @@ export function packageNodes(): PackageNode[] {
 		const nodeType = new Type();
 		const description = NodeHelpers.getVersionedNodeType(nodeType).description;
 		return {
-			type: `${PACKAGE}.${description.name}`,
+			type: `${manifest.name}.${description.name}`,
 			name: description.name,
 			nodeType,
 			versions: [...new Set(declaredVersions(nodeType))].sort((a, b) => a - b),

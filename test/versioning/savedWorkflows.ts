@@ -22,7 +22,10 @@ export const FIXTURES_DIR = join(__dirname, 'fixtures');
 export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 export const EXAMPLE_EXPECTATIONS_DIR = join(__dirname, 'examples');
 
-/** `VERSIONING_RECORD=1` writes what is missing; `VERSIONING_RECORD=all` rewrites everything. */
+/**
+ * `VERSIONING_RECORD=1` writes what is missing; `=only:<part of a path>` also rewrites the
+ * records of matching files (an example that changed); `=all` rewrites everything.
+ */
 export const RECORD = process.env.VERSIONING_RECORD;
 export const RECORD_HINT =
 	'record it with `VERSIONING_RECORD=1 npx jest test/versioning`, review the new files and commit them (test/versioning/README.md)';

@@ -122,7 +122,8 @@ async function observe(workflow: WorkflowFile, scene: Scene | undefined): Promis
 
 /** Compares with the recorded expectation, or records it (VERSIONING_RECORD). */
 function checkAgainstRecord(file: string, expectedFile: string, observed: Expectation) {
-	if (RECORD === 'all' || (RECORD && !existsSync(expectedFile))) {
+	const chosen = RECORD?.startsWith('only:') && file.includes(RECORD.slice('only:'.length));
+	if (RECORD === 'all' || chosen || (RECORD && !existsSync(expectedFile))) {
 		writeJson(expectedFile, observed);
 		return;
 	}
