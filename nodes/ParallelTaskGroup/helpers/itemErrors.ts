@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
 export type ItemError = NodeApiError | NodeOperationError;
 
@@ -28,13 +28,22 @@ export function errorForItem(node: INode, error: unknown, itemIndex: number): It
 
 /**
  * An item for a failure that concerns one input item: `error` says what happened, `message` how
- * to fix it. n8n routes such items to the node's error output (when it has one) merged with the
- * paired input item, on 1.x and 2.x alike; they must carry no other field for that, and no
- * `error` property either, since n8n would then replace their JSON with the bare message.
+ * to fix it, `details` what exists of it on Parallel's side (its run and group). n8n routes such
+ * items to the node's error output (when it has one) merged with the paired input item, on 1.x
+ * and 2.x alike; they must carry no other field for that, and no `error` property either, since
+ * n8n would then replace their JSON with the bare message.
  */
-export function errorItem(error: ItemError, itemIndex: number): INodeExecutionData {
+export function errorItem(
+	error: ItemError,
+	itemIndex: number,
+	details?: IDataObject,
+): INodeExecutionData {
 	return {
-		json: { error: error.message, ...(error.description ? { message: error.description } : {}) },
+		json: {
+			error: error.message,
+			...(error.description ? { message: error.description } : {}),
+			...(details ? { details } : {}),
+		},
 		pairedItem: { item: itemIndex },
 	};
 }

@@ -18,7 +18,11 @@ export async function execute(
 
 	const output = items.map((item, itemIndex): INodeExecutionData => {
 		const failure = failures.get(itemIndex);
-		if (failure) return errorItem(failure, itemIndex);
+		if (failure) {
+			// Items that never became runs carry no group; those the submission failed say where it went.
+			const sent = !prepared.failures.has(itemIndex);
+			return errorItem(failure, itemIndex, sent ? { taskgroup_id: taskGroupId } : undefined);
+		}
 		const run = runs.get(itemIndex)!;
 		const json: IDataObject = {
 			...(keepInput ? item.json : {}),
@@ -29,6 +33,5 @@ export async function execute(
 		};
 		return { json, pairedItem: { item: itemIndex } };
 	});
-	marker.clear();
 	return [output];
 }
