@@ -61,7 +61,7 @@ export class CounterBook {
 		this.injectedFaults = 0;
 	}
 
-	snapshot(): Counters {
+	snapshot(): Omit<Counters, 'redirectTarget'> {
 		return {
 			requests: { ...this.requests },
 			responses: { ...this.responses },

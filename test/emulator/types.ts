@@ -67,7 +67,14 @@ export type FaultAction =
 	| { type: 'endStream'; afterEvents: number }
 	| { type: 'stallStream'; afterEvents: number }
 	| { type: 'duplicateEvents' }
-	| { type: 'errorEvent'; afterEvents: number; message?: string };
+	| { type: 'errorEvent'; afterEvents: number; message?: string }
+	/**
+	 * Answers at once, before any work: with `status` when given (e.g. a gateway's 504), else by
+	 * dropping the connection; the work itself (runs created) is done `afterMs` later.
+	 */
+	| { type: 'applyLate'; afterMs: number; status?: number }
+	/** Answers with a redirect (default 307) to `to` (default: the redirect target server), same path. */
+	| { type: 'redirect'; status?: number; to?: string };
 
 export interface FaultRule {
 	route: RouteName | '*';
@@ -92,6 +99,8 @@ export interface Counters {
 	streamsOpened: number;
 	droppedResponses: number;
 	injectedFaults: number;
+	/** The redirect target server: every request it got, and those carrying an `x-api-key`. */
+	redirectTarget: { requests: number; withApiKey: number };
 }
 
 export interface GroupSnapshot {
@@ -101,6 +110,8 @@ export interface GroupSnapshot {
 export interface Emulator {
 	/** e.g. http://127.0.0.1:43125 (no trailing slash, no /v1). */
 	url: string;
+	/** A second local server, another origin, that `redirect` faults point to by default. */
+	redirectTargetUrl: string;
 	close(): Promise<void>;
 	reset(): void;
 	addFault(rule: FaultRule): void;
