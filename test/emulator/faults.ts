@@ -39,6 +39,8 @@ export interface StreamFaults {
 	dropAfter?: number;
 	endAfter?: number;
 	stallAfter?: number;
+	/** Keep-alives go on while stalled. */
+	stallKeepAlive?: boolean;
 	duplicate: boolean;
 	errorEvents: Array<{ afterEvents: number; message?: string }>;
 }
@@ -143,7 +145,10 @@ export class FaultBook {
 					plan.stream.endAfter ??= action.afterEvents;
 					break;
 				case 'stallStream':
-					plan.stream.stallAfter ??= action.afterEvents;
+					if (plan.stream.stallAfter === undefined) {
+						plan.stream.stallAfter = action.afterEvents;
+						plan.stream.stallKeepAlive = action.keepAlive === true;
+					}
 					break;
 				case 'duplicateEvents':
 					plan.stream.duplicate = true;

@@ -65,7 +65,8 @@ export type FaultAction =
 	| { type: 'latency'; ms: number }
 	| { type: 'dropStream'; afterEvents: number }
 	| { type: 'endStream'; afterEvents: number }
-	| { type: 'stallStream'; afterEvents: number }
+	/** Silent after N events; with `keepAlive`, keep-alive comments go on (stuck, not dead). */
+	| { type: 'stallStream'; afterEvents: number; keepAlive?: boolean }
 	| { type: 'duplicateEvents' }
 	| { type: 'errorEvent'; afterEvents: number; message?: string }
 	/**
