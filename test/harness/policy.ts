@@ -16,6 +16,7 @@ export function tunePolicyForSuite(tuning: Tuning): void {
 		}
 	});
 	afterAll(() => {
-		for (const [section, values] of saved) Object.assign(POLICY[section as keyof typeof POLICY], values);
+		for (const [section, values] of saved)
+			Object.assign(POLICY[section as keyof typeof POLICY], values);
 	});
 }
