@@ -204,7 +204,9 @@ export async function serveApi(
 			const { late } = plan;
 			const timer = setTimeout(() => {
 				ctx.lateWork.delete(timer);
-				void Promise.resolve(routeInfo.handle(ctx, request)).catch(() => undefined);
+				void Promise.resolve(routeInfo.handle(ctx, request))
+					.catch(() => undefined)
+					.finally(() => ctx.counters.lateDone());
 			}, late.afterMs);
 			ctx.lateWork.add(timer);
 			if (late.status === undefined) {

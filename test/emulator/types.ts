@@ -100,6 +100,8 @@ export interface Counters {
 	streamsOpened: number;
 	droppedResponses: number;
 	injectedFaults: number;
+	/** `applyLate` faults whose work has been done. */
+	lateWorkDone: number;
 	/** The redirect target server: every request it got, and those carrying an `x-api-key`. */
 	redirectTarget: { requests: number; withApiKey: number };
 }
