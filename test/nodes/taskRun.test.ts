@@ -58,6 +58,22 @@ describe('Task Run', () => {
 		expect(resultPolls() - polls).toBeGreaterThanOrEqual(3);
 	});
 
+	it('waits with a growing pause on a run in a status without a result (action_required)', async () => {
+		const [runId] = await runsOf([{ input: 'needs __action_required__', processor: 'lite' }]);
+		const resultPolls = () => bench.emulator.counters().requests['GET /tasks/runs/:id/result'] ?? 0;
+		const polls = resultPolls();
+		const run = await bench.run(taskRun('getResult', runId, { maxWaitSeconds: 3 }), [{}]);
+		expect(run.items[0].json).toMatchObject({
+			run_id: runId,
+			status: 'action_required',
+			timed_out: true,
+		});
+		// Each poll comes back at once (no result to wait for): pauses of at least 0.5, 1 and 2 s
+		// leave room for four polls in 3 s; a loop without them makes hundreds.
+		expect(resultPolls() - polls).toBeGreaterThanOrEqual(2);
+		expect(resultPolls() - polls).toBeLessThanOrEqual(4);
+	});
+
 	it('reports a failed run with its error, not as "not found"', async () => {
 		const [runId] = await runsOf([{ input: 'please __fail__', processor: 'lite' }]);
 		const run = await bench.run(taskRun('getResult', runId), [{}]);
