@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any -- reaches n8n-core's own logger instance */
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any, @n8n/community-nodes/no-restricted-imports -- test infrastructure: reaches n8n-core's own logger instance */
 /**
  * Every log line n8n-core's logger receives while a test runs (nodes log through it as
  * `this.logger`), whatever the log level: n8n-core resolves its own copies of @n8n/di and
