@@ -303,6 +303,21 @@ describe('Wait for Completion', () => {
 		await waitFor(() => bench.emulator.counters().openStreams === streams || undefined);
 	});
 
+	it('ends at Max Wait plus the margin when the server holds every answer', async () => {
+		const taskGroupId = await newGroup(bench.emulator);
+		bench.emulator.addFault({
+			route: 'getGroup',
+			times: -1,
+			action: { type: 'latency', ms: 120_000 },
+		});
+		// Each answer would take two minutes, four times this test's own time limit: only the cut-off
+		// at Max Wait (1 s) plus the margin (0.5 s here) can end the node in time.
+		const run = await bench.run(group('waitForCompletion', taskGroupId, { maxWaitSeconds: 1 }), [
+			{},
+		]);
+		expect(run.error?.message).toBe(`Could not reach Parallel at ${bench.emulator.url}`);
+	});
+
 	it('reconnects when the events stream goes silent, and ends at Max Wait', async () => {
 		const taskGroupId = await newGroup(bench.emulator);
 		bench.emulator.hold(true);

@@ -2,9 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { addRuns, liteInputs, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
 import { parallelBench } from '../harness/parallel';
+import { tunePolicyForSuite } from '../harness/policy';
 import { useForSuite } from '../harness/useForSuite';
 
 const bench = useForSuite(() => parallelBench({ maxHoldMs: 100 }));
+tunePolicyForSuite({ wait: { marginMs: 500 } });
 afterEach(() => bench.emulator.hold(false));
 
 const taskRun = (operation: string, runId: string, extra: IDataObject = {}) => ({
@@ -72,6 +74,25 @@ describe('Task Run', () => {
 		// leave room for four polls in 3 s; a loop without them makes hundreds.
 		expect(resultPolls() - polls).toBeGreaterThanOrEqual(2);
 		expect(resultPolls() - polls).toBeLessThanOrEqual(4);
+	});
+
+	it('ends at Max Wait plus the margin when the server holds every answer', async () => {
+		bench.emulator.hold(true);
+		const [runId] = await runsOf(liteInputs(1), false);
+		bench.emulator.addFault({
+			route: 'result',
+			times: -1,
+			action: { type: 'latency', ms: 120_000 },
+		});
+		bench.emulator.addFault({
+			route: 'getRun',
+			times: -1,
+			action: { type: 'latency', ms: 120_000 },
+		});
+		// Two-minute answers against this test's 30-s limit: only the cut-off can end it in time.
+		const run = await bench.run(taskRun('getResult', runId, { maxWaitSeconds: 1 }), [{}]);
+		bench.emulator.clearFaults();
+		expect(run.error?.message).toBe(`Could not reach Parallel at ${bench.emulator.url}`);
 	});
 
 	it('reports a failed run with its error, not as "not found"', async () => {
