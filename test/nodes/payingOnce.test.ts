@@ -162,7 +162,7 @@ describe('Add Runs when the group cannot be read to check', () => {
 			expect(item.json.message).toMatch(
 				new RegExp(`task group '${group}' could not be read to check .*It was not sent again`),
 			);
-			expect(item.json.details).toEqual({ taskgroup_id: group });
+			expect(item.json.taskgroup_id).toBe(group);
 		}
 		for (const item of run.items.slice(10)) {
 			expect(item.json).toMatchObject({

@@ -75,17 +75,45 @@ describe('Enrich when following the group fails after the runs exist', () => {
 			expect(run.errorItems).toHaveLength(4);
 			const group = lastGroup();
 			const runIds = new Set(bench.emulator.group(group)!.runs.map((r) => r.run_id));
+			const named = new Set<string>();
 			run.errorItems.forEach((item, index) => {
 				expect(item.pairedItem).toEqual({ item: index });
-				expect(item.json).toMatchObject({
-					...companies(4)[index],
-					error: expect.stringMatching(/could not be read/),
-					message: expect.stringContaining(`Get Results (Task Group ID ${group})`),
-					details: { taskgroup_id: group, run_id: expect.stringMatching(/^trun_/) },
-				});
-				expect(runIds.has((item.json.details as IDataObject).run_id as string)).toBe(true);
+				// Only {error, message} reach n8n 1.x's error output: both name the run and the group.
+				expect(Object.keys(item.json).sort()).toEqual(
+					[...Object.keys(companies(4)[index]), 'error', 'message'].sort(),
+				);
+				expect(item.json).toMatchObject(companies(4)[index]);
+				const runId = /^Item \d: the result of run (trun_\w+) could not be read: /.exec(
+					item.json.error as string,
+				)?.[1];
+				expect(runIds.has(runId ?? '')).toBe(true);
+				named.add(runId!);
+				expect(item.json.message).toBe(
+					`Run ${runId} goes on in task group '${group}'. Collect it with Get Results (Task Group ID ${group}).`,
+				);
 			});
+			expect(named.size).toBe(4);
 			expect(bench.emulator.counters().runsCreated[group]).toBe(4);
+		},
+	);
+
+	it.each(failures)(
+		'%s: with Continue On Fail, every item carries run_id and taskgroup_id, paired',
+		async (_name, inject) => {
+			inject();
+			const run = await bench.run(enrich(), companies(4), { continueOnFail: true });
+			const group = lastGroup();
+			const runIds = new Set(bench.emulator.group(group)!.runs.map((r) => r.run_id));
+			expect(run.items).toHaveLength(4);
+			run.items.forEach((item, index) => {
+				expect(item.pairedItem).toEqual({ item: index });
+				expect(item.json).toMatchObject({
+					error: expect.stringMatching(/could not be read/),
+					taskgroup_id: group,
+				});
+				expect(runIds.has(item.json.run_id as string)).toBe(true);
+			});
+			expect(new Set(run.items.map((item) => item.json.run_id)).size).toBe(4);
 		},
 	);
 
@@ -126,7 +154,7 @@ describe('Enrich when following the group fails after the runs exist', () => {
 			'undefined',
 		]);
 		for (const item of run.items.slice(2)) {
-			expect(item.json.details).toMatchObject({
+			expect(item.json).toMatchObject({
 				taskgroup_id: group,
 				run_id: expect.stringMatching(/^trun_/),
 			});

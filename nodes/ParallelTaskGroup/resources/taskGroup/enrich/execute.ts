@@ -94,6 +94,7 @@ export async function execute(
 		);
 	}
 
+	const node = this.getNode();
 	const collectLater = `Still running: collect it with Get Results (task group ${taskGroupId}) or the Parallel Task Group Trigger`;
 	let pending = 0;
 	const output = items.map((item, itemIndex): INodeExecutionData => {
@@ -101,7 +102,11 @@ export async function execute(
 		if (failure) {
 			// Items that never became runs carry no group; those the submission failed say where it went.
 			const sent = !prepared.failures.has(itemIndex);
-			return errorItem(failure, itemIndex, sent ? { taskgroup_id: taskGroupId } : undefined);
+			return errorItem(
+				failure,
+				itemIndex,
+				sent ? { node, values: { taskgroup_id: taskGroupId } } : undefined,
+			);
 		}
 		const submitted = runs.get(itemIndex)!;
 		const record = records.get(submitted.runId);
@@ -114,7 +119,10 @@ export async function execute(
 			};
 		}
 		if (record && (status === 'failed' || status === 'cancelled')) {
-			return errorItem(failedRunError(this, itemIndex, submitted, record), itemIndex, runInfo);
+			return errorItem(failedRunError(this, itemIndex, submitted, record), itemIndex, {
+				node,
+				values: runInfo,
+			});
 		}
 		if (problem !== undefined) {
 			const cause = asNodeError(this.getNode(), problem);
@@ -122,11 +130,11 @@ export async function execute(
 				this.getNode(),
 				`Item ${itemIndex}: the result of run ${submitted.runId} could not be read: ${cause.message}`,
 				{
-					description: `The run goes on in task group '${taskGroupId}'. Collect it with Get Results (Task Group ID ${taskGroupId}).`,
+					description: `Run ${submitted.runId} goes on in task group '${taskGroupId}'. Collect it with Get Results (Task Group ID ${taskGroupId}).`,
 					itemIndex,
 				},
 			);
-			return errorItem(error, itemIndex, runInfo);
+			return errorItem(error, itemIndex, { node, values: runInfo });
 		}
 		pending++;
 		return {
