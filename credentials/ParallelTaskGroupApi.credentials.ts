@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { endpointOf, originOf } from '../nodes/shared/transport/endpoint';
+
 export class ParallelTaskGroupApi implements ICredentialType {
 	name = 'parallelTaskGroupApi';
 
@@ -33,17 +35,37 @@ export class ParallelTaskGroupApi implements ICredentialType {
 			default: 'https://api.parallel.ai',
 			description: 'Change only to reach Parallel through a proxy or a local stand-in',
 		},
+		{
+			displayName: 'Allow Plain HTTP',
+			name: 'allowHttp',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to accept a Base URL that starts with http:// for a host other than this machine. The API key then crosses the network unencrypted: use it only for a proxy on a network you trust.',
+		},
 	];
 
 	// A function rather than a `={{$credentials.apiKey}}` header template: n8n 2.41 cannot resolve
-	// that template for requests a trigger makes after activation (see n8n-notes, traps).
+	// that template for requests a trigger makes after activation (see n8n-notes, traps). Being
+	// code, it also refuses to put the key on a request for any other origin than the Base URL's.
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		const endpoint = endpointOf(credentials.baseUrl, credentials.allowHttp);
+		if (!endpoint.ok) throw new Error(`${endpoint.message}. ${endpoint.description}`);
+		const target = originOf(requestOptions.url, requestOptions.baseURL);
+		if (target !== endpoint.origin) {
+			throw new Error(
+				`The Parallel API key is only sent to ${endpoint.origin} (the credential's Base URL), not to ${target ?? 'this address'}`,
+			);
+		}
 		return {
 			...requestOptions,
 			headers: { ...requestOptions.headers, 'x-api-key': String(credentials.apiKey ?? '') },
+			// n8n's helpers would follow a redirect to another host with every header but
+			// Authorization and Cookie, the key included: a 3xx comes back as an answer instead.
+			disableFollowRedirect: true,
 		};
 	}
 

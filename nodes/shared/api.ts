@@ -15,7 +15,7 @@ import type {
 import type { ParallelClient, SubmitOutcome } from './transport/client';
 import type { EventStream } from './transport/eventStream';
 import { pause } from './transport/pause';
-import { backoffDelayMs } from './transport/retry';
+import { backoffDelayMs, POLICY } from './transport/policy';
 
 // The Task Group endpoints, typed (notes section 2). Paths are below the version prefix.
 
@@ -64,23 +64,26 @@ export interface RunsQuery {
 	includeInput?: boolean;
 	includeOutput?: boolean;
 	lastEventId?: string;
+	/** The read ends by this time (epoch ms); the policy's budget from now when absent. */
+	deadline?: number;
 }
 
-const MAX_RUNS_RECONNECTS = 5;
-const RECONNECT_BACKOFF = { baseDelayMs: 250, maxDelayMs: 4_000 };
-
 /**
- * Every run of a group, streamed from `/runs` (a finite snapshot). A stream that drops midway is
- * resumed from the last `event_id` it delivered; a run is never yielded twice.
+ * Every run of a group, streamed from `/runs` (a finite snapshot). A stream that drops or goes
+ * silent midway is resumed from the last `event_id` it delivered, a few times in a row at most
+ * without a new run (policy.ts); a run is never yielded twice. The read ends by its deadline.
  */
 export async function* streamRuns(
 	client: ParallelClient,
 	taskGroupId: string,
 	query: RunsQuery = {},
 ): AsyncGenerator<GroupStreamEvent> {
+	const { runs: policy } = POLICY;
+	const deadline = query.deadline ?? Date.now() + policy.budgetMs;
 	const seen = new Set<string>();
 	let lastEventId = query.lastEventId;
-	for (let reconnects = 0; ; reconnects++) {
+	let failures = 0;
+	for (;;) {
 		const qs: IDataObject = {};
 		if (query.status) qs.status = query.status;
 		if (query.includeInput) qs.include_input = 'true';
@@ -90,27 +93,48 @@ export async function* streamRuns(
 			path: `${group(taskGroupId)}/runs`,
 			qs,
 			subject: { taskGroupId },
+			deadline,
 		});
+		void stream.closeAt(deadline);
+		let progressed = false;
 		for await (const event of stream.events()) {
 			if (event.type === 'task_run.state') {
 				if (event.event_id) lastEventId = event.event_id;
 				if (seen.has(event.run.run_id)) continue;
 				seen.add(event.run.run_id);
+				progressed = true;
 			}
 			yield event;
 		}
-		if (stream.endReason === 'cancelled') throw client.cancelled();
-		if (stream.endReason !== 'dropped') return;
-		if (reconnects + 1 >= MAX_RUNS_RECONNECTS) {
+		const reason = stream.endReason;
+		if (reason === 'cancelled') throw client.cancelled();
+		if (reason === 'ended') return;
+		if (reason === 'closed') {
+			throw new NodeOperationError(
+				client.node,
+				`Reading the runs of task group '${taskGroupId}' did not finish in time`,
+				{
+					description: `${seen.size} runs were read before the time limit. Try again; Get Results reads the group at any time.`,
+				},
+			);
+		}
+		failures = progressed ? 0 : failures + 1;
+		if (failures >= policy.maxResumesWithoutProgress) {
 			throw new NodeOperationError(
 				client.node,
 				`The runs stream of task group '${taskGroupId}' kept breaking off`,
 				{
-					description: `It broke off ${MAX_RUNS_RECONNECTS} times while being read. Check the network between n8n and Parallel and try again.`,
+					description: `It ${reason === 'stalled' ? 'went silent' : 'broke off'} ${failures} times in a row without delivering a run (${seen.size} runs read). Check the network between n8n and Parallel and try again.`,
 				},
 			);
 		}
-		await pause(backoffDelayMs(reconnects, RECONNECT_BACKOFF), client.signal);
+		client.logger.debug('Parallel runs stream resumes', {
+			taskGroupId,
+			reason,
+			runsRead: seen.size,
+		});
+		await pause(backoffDelayMs(failures, policy.resume), client.signal);
+		if (client.signal?.aborted) throw client.cancelled();
 	}
 }
 
@@ -118,13 +142,19 @@ export async function* streamRuns(
 export async function openGroupEvents(
 	client: ParallelClient,
 	taskGroupId: string,
-	options: { lastEventId?: string; deadline?: number } = {},
+	options: {
+		lastEventId?: string;
+		/** Ask the server to end the stream at this time (epoch ms). */
+		endAt?: number;
+		/** Opening the stream, retries included, gives up by this time (epoch ms). */
+		deadline?: number;
+	} = {},
 ): Promise<EventStream> {
 	const qs: IDataObject = {};
 	if (options.lastEventId) qs.last_event_id = options.lastEventId;
 	// Lets the server end the stream at the deadline too, where a client cannot close its socket.
-	if (options.deadline !== undefined) {
-		qs.timeout = Math.max(1, Math.ceil((options.deadline - Date.now()) / 1000));
+	if (options.endAt !== undefined) {
+		qs.timeout = Math.max(1, Math.ceil((options.endAt - Date.now()) / 1000));
 	}
 	return await client.openStream({
 		path: `${group(taskGroupId)}/events`,
@@ -134,8 +164,12 @@ export async function openGroupEvents(
 	});
 }
 
-export async function getRun(client: ParallelClient, runId: string): Promise<TaskRun> {
-	return await client.request<TaskRun>({ path: run(runId), subject: { runId } });
+export async function getRun(
+	client: ParallelClient,
+	runId: string,
+	options: { deadline?: number } = {},
+): Promise<TaskRun> {
+	return await client.request<TaskRun>({ path: run(runId), subject: { runId }, ...options });
 }
 
 export async function getRunInput(client: ParallelClient, runId: string): Promise<TaskRunInput> {
@@ -153,6 +187,7 @@ export async function pollRunResult(
 	client: ParallelClient,
 	runId: string,
 	timeoutSeconds: number,
+	deadline?: number,
 ): Promise<RunResultPoll> {
 	const { statusCode, body } = await client.requestAllowing<TaskRunResult>(
 		{
@@ -160,7 +195,9 @@ export async function pollRunResult(
 			qs: { timeout: timeoutSeconds },
 			subject: { runId },
 			retry408: false,
-			timeoutMs: (timeoutSeconds + 30) * 1000,
+			// The server holds the poll up to `timeoutSeconds`; the answer then takes a moment more.
+			timeoutMs: timeoutSeconds * 1000 + POLICY.wait.marginMs,
+			deadline,
 		},
 		[404, 408],
 	);

@@ -37,6 +37,7 @@ import { enrichRows } from './scenarios/enrichRows';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
 import { savedWorkflowsScenario } from './scenarios/savedWorkflows';
+import { PAYING_ONCE } from './scenarios/payingOnce';
 import { triggerBasicScenario } from './scenarios/triggerBasic';
 import { triggerRestartScenario } from './scenarios/triggerRestart';
 
@@ -46,6 +47,7 @@ const HEADLESS: HeadlessScenario[] = [
 	addRunsGetResults,
 	badCredentialStops,
 	badCredentialErrorOutput,
+	...PAYING_ONCE,
 ];
 
 interface Options {
@@ -98,6 +100,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 			parallelCredential(BAD_KEY_CREDENTIAL, `wrong-${suite.emulator.apiKey}`, suite.emulator.url),
 		]),
 	);
+	for (const headless of HEADLESS) await headless.prepare?.(ctx);
 	const trigger = ctx.build.major === 2 ? triggerRestartScenario() : triggerBasicScenario();
 	const examples = exampleWorkflows().map((example) => example.workflow);
 	const workflows = [
@@ -113,8 +116,13 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 	for (const headless of HEADLESS) {
 		const workflow = headless.workflow(ctx);
 		await scenario(`${tag}: ${headless.title}`, async () => {
-			const result = await instance.execute(workflow.id);
-			headless.verify(result, ctx);
+			await headless.before?.(ctx);
+			try {
+				const result = await instance.execute(workflow.id);
+				await headless.verify(result, ctx);
+			} finally {
+				await headless.after?.(ctx);
+			}
 		});
 	}
 	await scenario(`${tag}: workflows saved with every node version run as recorded`, () =>

@@ -17,6 +17,10 @@ export interface EmulatorContext {
 	openStreams: Set<SseStream>;
 	/** Ends pending /result holds (on reset and close). */
 	releaseHolds: Set<() => void>;
+	/** Work that `applyLate` faults do later (cancelled on reset and close). */
+	lateWork: Set<NodeJS.Timeout>;
+	/** Where `redirect` faults point by default. */
+	redirectTargetUrl: string;
 }
 
 /** What a handler decided; the server applies faults and latency, then writes it. */

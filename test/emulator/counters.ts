@@ -16,6 +16,7 @@ export class CounterBook {
 	private streamsOpened = 0;
 	private droppedResponses = 0;
 	private injectedFaults = 0;
+	private lateWorkDone = 0;
 
 	constructor(private readonly openStreams: () => number) {}
 
@@ -48,6 +49,10 @@ export class CounterBook {
 		this.injectedFaults++;
 	}
 
+	lateDone(): void {
+		this.lateWorkDone++;
+	}
+
 	reset(): void {
 		this.requests = {};
 		this.responses = {};
@@ -59,9 +64,10 @@ export class CounterBook {
 		this.streamsOpened = 0;
 		this.droppedResponses = 0;
 		this.injectedFaults = 0;
+		this.lateWorkDone = 0;
 	}
 
-	snapshot(): Counters {
+	snapshot(): Omit<Counters, 'redirectTarget'> {
 		return {
 			requests: { ...this.requests },
 			responses: { ...this.responses },
@@ -74,6 +80,7 @@ export class CounterBook {
 			streamsOpened: this.streamsOpened,
 			droppedResponses: this.droppedResponses,
 			injectedFaults: this.injectedFaults,
+			lateWorkDone: this.lateWorkDone,
 		};
 	}
 }

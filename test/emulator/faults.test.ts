@@ -1,5 +1,6 @@
 import { startEmulator } from './index';
 import {
+	KEY,
 	SseClient,
 	addRuns,
 	api,
@@ -74,9 +75,10 @@ describe('request faults', () => {
 		started = Date.now();
 		await api(emu, 'GET', '/v1/monitors');
 		expect(Date.now() - started).toBeGreaterThanOrEqual(55);
-		started = Date.now();
-		await api(emu, 'GET', '/__emulator/counters');
-		expect(Date.now() - started).toBeLessThan(55);
+		// A control request gets no latency: with ten minutes of it, this would not return.
+		emu.configure({ latencyMs: 600_000 });
+		expect((await api(emu, 'GET', '/__emulator/counters')).status).toBe(200);
+		emu.configure({ latencyMs: 0 });
 	});
 
 	it('honours skip, times and the * route, checking rules in order', async () => {
@@ -107,6 +109,69 @@ describe('request faults', () => {
 	});
 });
 
+describe('late and redirecting answers', () => {
+	it('applyLate with a status answers it at once and creates the runs afterMs later', async () => {
+		const groupId = await newGroup(emu);
+		emu.addFault({ route: 'addRuns', action: { type: 'applyLate', afterMs: 200, status: 504 } });
+		const res = await addRuns(emu, groupId, { inputs: liteInputs(3) });
+		expect(res.status).toBe(504);
+		expect(res.body.error.message).toBe('Gateway timeout');
+		expect(await numRuns(groupId)).toBe(0);
+		await waitFor(() => emu.counters().lateWorkDone === 1 || undefined, 5000, 'late work');
+		expect(await numRuns(groupId)).toBe(3);
+		expect(emu.counters().runsCreated[groupId]).toBe(3);
+	});
+
+	it('applyLate without a status drops the connection, then creates the runs', async () => {
+		const groupId = await newGroup(emu);
+		emu.addFault({ route: 'addRuns', action: { type: 'applyLate', afterMs: 200 } });
+		await expect(addRuns(emu, groupId, { inputs: liteInputs(2) })).rejects.toThrow();
+		expect(emu.counters().droppedResponses).toBe(1);
+		await waitFor(() => emu.counters().lateWorkDone === 1 || undefined, 5000, 'late work');
+		expect(await numRuns(groupId)).toBe(2);
+	});
+
+	it('reset cancels late work that has not happened yet', async () => {
+		const groupId = await newGroup(emu);
+		emu.addFault({ route: 'addRuns', action: { type: 'applyLate', afterMs: 300, status: 502 } });
+		expect((await addRuns(emu, groupId, { inputs: liteInputs(2) })).status).toBe(502);
+		emu.reset();
+		const next = await newGroup(emu);
+		// A request after the late work was due proves it did not happen.
+		emu.addFault({ route: 'getGroup', action: { type: 'latency', ms: 500 } });
+		await api(emu, 'GET', `/v1/tasks/groups/${next}`);
+		expect(emu.counters().lateWorkDone).toBe(0);
+		expect(emu.counters().runsCreatedTotal).toBe(0);
+	});
+
+	it('redirect answers 3xx to the redirect target, same path, and the target counts keys', async () => {
+		const groupId = await newGroup(emu);
+		emu.addFault({ route: 'getGroup', action: { type: 'redirect', status: 307 } });
+		const path = `/v1/tasks/groups/${groupId}`;
+		const res = await fetch(`${emu.url}${path}?x=1`, {
+			headers: { 'x-api-key': KEY },
+			redirect: 'manual',
+		});
+		expect(res.status).toBe(307);
+		expect(res.headers.get('location')).toBe(`${emu.redirectTargetUrl}${path}?x=1`);
+		expect(emu.counters().redirectTarget).toEqual({ requests: 0, withApiKey: 0 });
+		await fetch(res.headers.get('location')!, { headers: { 'x-api-key': KEY } });
+		await fetch(res.headers.get('location')!);
+		expect(emu.counters().redirectTarget).toEqual({ requests: 2, withApiKey: 1 });
+		emu.reset();
+		expect(emu.counters().redirectTarget).toEqual({ requests: 0, withApiKey: 0 });
+	});
+
+	it('rejects a redirect rule without a 3xx status and a late rule without afterMs', () => {
+		expect(() =>
+			emu.addFault({ route: 'getGroup', action: { type: 'redirect', status: 200 } }),
+		).toThrow('A redirect fault needs a 3xx status');
+		expect(() =>
+			emu.addFault({ route: 'addRuns', action: { type: 'applyLate' } as never }),
+		).toThrow('An applyLate fault needs afterMs >= 0');
+	});
+});
+
 describe('stream faults', () => {
 	it('dropStream resets the connection after N events', async () => {
 		const groupId = await finishedGroup();
@@ -127,6 +192,22 @@ describe('stream faults', () => {
 			'task_run.state',
 			'task_run.state',
 		]);
+	});
+
+	it('stallStream with keepAlive stays stuck: no more events, keep-alives go on', async () => {
+		emu.configure({ keepAliveMs: 20 });
+		const groupId = await finishedGroup();
+		emu.addFault({
+			route: 'runs',
+			action: { type: 'stallStream', afterEvents: 1, keepAlive: true },
+		});
+		const client = await SseClient.open(`${emu.url}/v1/tasks/groups/${groupId}/runs`);
+		await client.waitForEvents(1);
+		await waitFor(() => client.comments.length >= 3 || undefined, 5000, 'keep-alives');
+		expect(client.frames).toHaveLength(1);
+		client.close();
+		await waitFor(() => emu.counters().openStreams === 0 || undefined, 2000, 'stream closed');
+		emu.configure({ keepAliveMs: 15_000 });
 	});
 
 	it('stallStream goes silent (no keep-alives) until the client leaves', async () => {

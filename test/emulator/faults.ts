@@ -20,17 +20,27 @@ const STREAM_ACTIONS = new Set([
 	'duplicateEvents',
 	'errorEvent',
 ]);
-const ENDING_ACTIONS = new Set(['status', 'statusAfterApply', 'dropResponse']);
+const ENDING_ACTIONS = new Set([
+	'status',
+	'statusAfterApply',
+	'dropResponse',
+	'applyLate',
+	'redirect',
+]);
 const ALL_ACTIONS = new Set([...STREAM_ACTIONS, ...ENDING_ACTIONS, 'latency']);
 
 type StatusAction = Extract<FaultAction, { type: 'status' }>;
 type AfterWorkAction = Extract<FaultAction, { type: 'statusAfterApply' | 'dropResponse' }>;
+type LateAction = Extract<FaultAction, { type: 'applyLate' }>;
+type RedirectAction = Extract<FaultAction, { type: 'redirect' }>;
 
 /** What the stream faults of one connection ask for; thresholds count every event sent. */
 export interface StreamFaults {
 	dropAfter?: number;
 	endAfter?: number;
 	stallAfter?: number;
+	/** Keep-alives go on while stalled. */
+	stallKeepAlive?: boolean;
 	duplicate: boolean;
 	errorEvents: Array<{ afterEvents: number; message?: string }>;
 }
@@ -42,6 +52,10 @@ export interface FaultPlan {
 	before?: StatusAction;
 	/** Do the work, then answer with this error or drop the connection. */
 	after?: AfterWorkAction;
+	/** Answer (or drop) at once, and do the work later. */
+	late?: LateAction;
+	/** Answer with a redirect instead of doing anything. */
+	redirect?: RedirectAction;
 	stream: StreamFaults;
 }
 
@@ -58,6 +72,17 @@ export function checkFaultRule(rule: unknown): FaultRule {
 	if (!ROUTES.includes(candidate.route)) throw new Error(`Unknown fault route: ${candidate.route}`);
 	if (!candidate.action || !ALL_ACTIONS.has(candidate.action.type)) {
 		throw new Error(`Unknown fault action: ${JSON.stringify(candidate.action)}`);
+	}
+	const { action } = candidate;
+	if (action.type === 'applyLate' && !(typeof action.afterMs === 'number' && action.afterMs >= 0)) {
+		throw new Error('An applyLate fault needs afterMs >= 0');
+	}
+	if (
+		action.type === 'redirect' &&
+		action.status !== undefined &&
+		!(action.status >= 300 && action.status < 400)
+	) {
+		throw new Error('A redirect fault needs a 3xx status');
 	}
 	return candidate;
 }
@@ -107,6 +132,12 @@ export class FaultBook {
 				case 'dropResponse':
 					plan.after = action;
 					return plan;
+				case 'applyLate':
+					plan.late = action;
+					return plan;
+				case 'redirect':
+					plan.redirect = action;
+					return plan;
 				case 'dropStream':
 					plan.stream.dropAfter ??= action.afterEvents;
 					break;
@@ -114,7 +145,10 @@ export class FaultBook {
 					plan.stream.endAfter ??= action.afterEvents;
 					break;
 				case 'stallStream':
-					plan.stream.stallAfter ??= action.afterEvents;
+					if (plan.stream.stallAfter === undefined) {
+						plan.stream.stallAfter = action.afterEvents;
+						plan.stream.stallKeepAlive = action.keepAlive === true;
+					}
 					break;
 				case 'duplicateEvents':
 					plan.stream.duplicate = true;

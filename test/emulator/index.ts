@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test infrastructure runs in Node, not in n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test infrastructure runs in Node, not in n8n */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,6 +9,7 @@ import { FaultBook } from './faults';
 import { RunScheduler } from './lifecycle';
 import { serveApi, writeJson } from './server';
 import type { SseStream } from './sse';
+import { startRedirectTarget } from './redirectTarget';
 import { Store } from './store';
 import { resolveOptions } from './types';
 import type { Emulator, EmulatorOptions, ResolvedOptions } from './types';
@@ -60,6 +61,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	checkOptions(options);
 	const resolved: ResolvedOptions = resolveOptions(options);
 	const openStreams = new Set<SseStream>();
+	const redirectTarget = await startRedirectTarget();
 	const ctx: EmulatorContext = {
 		options: resolved,
 		store: new Store(),
@@ -72,12 +74,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		counters: new CounterBook(() => openStreams.size),
 		openStreams,
 		releaseHolds: new Set(),
+		lateWork: new Set(),
+		redirectTargetUrl: redirectTarget.url,
 	};
 
 	const endActivity = () => {
 		for (const stream of [...openStreams]) stream.forceEnd();
 		openStreams.clear();
 		for (const release of [...ctx.releaseHolds]) release();
+		for (const timer of ctx.lateWork) clearTimeout(timer);
+		ctx.lateWork.clear();
 	};
 
 	const server = createServer((req, res) => {
@@ -97,9 +103,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 	const emulator: Emulator = {
 		url: `http://127.0.0.1:${port}`,
+		redirectTargetUrl: redirectTarget.url,
 		async close() {
 			ctx.scheduler.clear();
 			endActivity();
+			await redirectTarget.close();
 			await new Promise<void>((resolve) => {
 				server.close(() => resolve());
 				server.closeAllConnections();
@@ -111,10 +119,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			ctx.store.clear();
 			ctx.faults.clear();
 			ctx.counters.reset();
+			redirectTarget.reset();
 		},
 		addFault: (rule) => ctx.faults.add(rule),
 		clearFaults: () => ctx.faults.clear(),
-		counters: () => ctx.counters.snapshot(),
+		counters: () => ({ ...ctx.counters.snapshot(), redirectTarget: redirectTarget.counts() }),
 		hold: (on) => ctx.scheduler.hold(on),
 		configure(changes) {
 			checkOptions(changes);

@@ -165,7 +165,9 @@ export class RunScheduler {
 			this.push(record, record.plan.runningMs);
 			return;
 		}
-		if (record.willFail) {
+		if (record.needsAction) {
+			this.transition(record, 'action_required');
+		} else if (record.willFail) {
 			record.run.error = { ref_id: newRefId(), message: FAILED_RUN_MESSAGE, detail: null };
 			this.transition(record, 'failed');
 		} else {

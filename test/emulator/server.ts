@@ -121,6 +121,21 @@ function faultOutcome(
 	return { kind: 'json', status: action.status, body, headers };
 }
 
+/** A 3xx whose Location keeps the request's path and query on another origin. */
+function redirectOutcome(
+	ctx: EmulatorContext,
+	action: { status?: number; to?: string },
+	url: URL,
+): Outcome {
+	const to = (action.to ?? ctx.redirectTargetUrl).replace(/\/+$/, '');
+	return {
+		kind: 'json',
+		status: action.status ?? 307,
+		body: { detail: 'Moved' },
+		headers: { location: `${to}${url.pathname}${url.search}` },
+	};
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
@@ -184,7 +199,23 @@ export async function serveApi(
 	} else {
 		plan = ctx.faults.plan(routeInfo.name, routeInfo.stream, () => ctx.counters.injected());
 		if (plan.before) outcome = faultOutcome(routeInfo, plan.before);
-		else {
+		else if (plan.redirect) outcome = redirectOutcome(ctx, plan.redirect, url);
+		else if (plan.late) {
+			const { late } = plan;
+			const timer = setTimeout(() => {
+				ctx.lateWork.delete(timer);
+				void Promise.resolve(routeInfo.handle(ctx, request))
+					.catch(() => undefined)
+					.finally(() => ctx.counters.lateDone());
+			}, late.afterMs);
+			ctx.lateWork.add(timer);
+			if (late.status === undefined) {
+				ctx.counters.dropped();
+				req.socket.destroy();
+				return;
+			}
+			outcome = faultOutcome(routeInfo, { status: late.status });
+		} else {
 			outcome = await routeInfo.handle(ctx, request);
 			if (plan.after?.type === 'statusAfterApply') outcome = faultOutcome(routeInfo, plan.after);
 		}

@@ -46,7 +46,8 @@ export class SseStream {
 		res.on('close', () => this.cleanup());
 		if (settings.keepAliveMs > 0) {
 			this.keepAlive = setInterval(() => {
-				if (this.isOpen) this.res.write(': keep-alive\n\n');
+				const stuck = this.stalled && settings.faults.stallKeepAlive && !this.res.destroyed;
+				if (this.isOpen || stuck) this.res.write(': keep-alive\n\n');
 			}, settings.keepAliveMs);
 		}
 		this.applyFaults();

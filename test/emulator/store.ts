@@ -43,6 +43,8 @@ export interface RunRecord {
 	cursor: string | null;
 	output: TaskRunOutput | null;
 	willFail: boolean;
+	/** Stops in `action_required` (not active, no result) instead of finishing. */
+	needsAction: boolean;
 	/** Called once when the run reaches a terminal status (/result waiters). */
 	waiters: Set<() => void>;
 	/** Simulated durations in realistic ms, before the speed factor; set by the scheduler. */
@@ -203,6 +205,7 @@ export class Store {
 			cursor: null,
 			output: null,
 			willFail: inputJson.includes('__fail__'),
+			needsAction: inputJson.includes('__action_required__'),
 			waiters: new Set(),
 			plan: { queuedMs: 0, runningMs: 0 },
 		};

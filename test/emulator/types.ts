@@ -65,9 +65,17 @@ export type FaultAction =
 	| { type: 'latency'; ms: number }
 	| { type: 'dropStream'; afterEvents: number }
 	| { type: 'endStream'; afterEvents: number }
-	| { type: 'stallStream'; afterEvents: number }
+	/** Silent after N events; with `keepAlive`, keep-alive comments go on (stuck, not dead). */
+	| { type: 'stallStream'; afterEvents: number; keepAlive?: boolean }
 	| { type: 'duplicateEvents' }
-	| { type: 'errorEvent'; afterEvents: number; message?: string };
+	| { type: 'errorEvent'; afterEvents: number; message?: string }
+	/**
+	 * Answers at once, before any work: with `status` when given (e.g. a gateway's 504), else by
+	 * dropping the connection; the work itself (runs created) is done `afterMs` later.
+	 */
+	| { type: 'applyLate'; afterMs: number; status?: number }
+	/** Answers with a redirect (default 307) to `to` (default: the redirect target server), same path. */
+	| { type: 'redirect'; status?: number; to?: string };
 
 export interface FaultRule {
 	route: RouteName | '*';
@@ -92,6 +100,10 @@ export interface Counters {
 	streamsOpened: number;
 	droppedResponses: number;
 	injectedFaults: number;
+	/** `applyLate` faults whose work has been done. */
+	lateWorkDone: number;
+	/** The redirect target server: every request it got, and those carrying an `x-api-key`. */
+	redirectTarget: { requests: number; withApiKey: number };
 }
 
 export interface GroupSnapshot {
@@ -101,6 +113,8 @@ export interface GroupSnapshot {
 export interface Emulator {
 	/** e.g. http://127.0.0.1:43125 (no trailing slash, no /v1). */
 	url: string;
+	/** A second local server, another origin, that `redirect` faults point to by default. */
+	redirectTargetUrl: string;
 	close(): Promise<void>;
 	reset(): void;
 	addFault(rule: FaultRule): void;

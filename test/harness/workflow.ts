@@ -42,6 +42,8 @@ export interface NodeRun {
 	/** The error that stopped the node, if it did. */
 	error?: ExecutionError;
 	run: IRun;
+	/** The workflow's static data after the run (what n8n would save with the workflow). */
+	staticData: IDataObject;
 }
 
 function toItem(item: IDataObject | INodeExecutionData): INodeExecutionData {
@@ -206,5 +208,6 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		errorItems: taskData?.data?.main?.[1] ?? [],
 		error: taskData?.error ?? run.data.resultData.error,
 		run,
+		staticData: workflow.staticData as IDataObject,
 	};
 }

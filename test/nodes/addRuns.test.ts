@@ -203,7 +203,10 @@ describe('Add Runs never pays twice', () => {
 			times: 1,
 			action: { type: 'dropStream', afterEvents: 100 },
 		});
-		const run = await bench.run(addRuns(group), companies(2500));
+		const run = await bench.run(
+			addRuns(group, { options: { settleWindowSeconds: 1 } }),
+			companies(2500),
+		);
 		expect(run.error).toBeUndefined();
 		expect(emulator.counters().runsCreated[group]).toBe(2500);
 		expect(emulator.counters().duplicateInputs[group] ?? 0).toBe(0);

@@ -8,9 +8,14 @@ import {
 	waitForInactive,
 } from '../emulator/helpers';
 import { companies, parallelBench } from '../harness/parallel';
+import { tunePolicyForSuite } from '../harness/policy';
 import { useForSuite } from '../harness/useForSuite';
 
 const bench = useForSuite(() => parallelBench());
+tunePolicyForSuite({
+	stream: { silenceMs: 300 },
+	runs: { resume: { baseDelayMs: 10, maxDelayMs: 50 } },
+});
 afterEach(() => {
 	bench.emulator.clearFaults();
 	bench.emulator.hold(false);
@@ -82,6 +87,26 @@ describe('Get', () => {
 });
 
 describe('Get Results', () => {
+	it('returns all 300 runs once when the stream goes silent after 100 of them', async () => {
+		const { taskGroupId, added } = await addedRuns(companies(300));
+		const opened = bench.emulator.counters().streamsOpened;
+		bench.emulator.addFault({
+			route: 'runs',
+			times: 1,
+			action: { type: 'stallStream', afterEvents: 100 },
+		});
+		const run = await bench.run(
+			group('getResults', taskGroupId),
+			added.map((item) => item.json),
+		);
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.json.run_id)).toEqual(
+			added.map((item) => item.json.run_id),
+		);
+		expect(run.items.every((item) => typeof item.json.ceo_name === 'string')).toBe(true);
+		expect(bench.emulator.counters().streamsOpened - opened).toBe(2);
+	});
+
 	it('pairs each result with the item that carried its run, in that order', async () => {
 		const { taskGroupId, added } = await addedRuns(companies(6));
 		const shuffled: INodeExecutionData[] = [added[4], added[1], added[5], added[0]];
@@ -264,7 +289,8 @@ describe('Wait for Completion', () => {
 		const taskGroupId = await newGroup(bench.emulator);
 		bench.emulator.hold(true);
 		await addRunsDirectly(bench.emulator, taskGroupId, { inputs: liteInputs(1) });
-		const started = Date.now();
+		const streams = bench.emulator.counters().openStreams;
+		// A 120-s wait: only the cancellation can end this run within the test's time limit.
 		const run = await bench.run(
 			group('waitForCompletion', taskGroupId, { maxWaitSeconds: 120 }),
 			[{}],
@@ -272,7 +298,42 @@ describe('Wait for Completion', () => {
 				cancelAfterMs: 500,
 			},
 		);
-		expect(Date.now() - started).toBeLessThan(3_000);
 		expect(run.items).toHaveLength(0);
+		// Cancelling aborts the execution's signal, which n8n gives the request: its socket closes.
+		await waitFor(() => bench.emulator.counters().openStreams === streams || undefined);
+	});
+
+	it('ends at Max Wait plus the margin when the server holds every answer', async () => {
+		const taskGroupId = await newGroup(bench.emulator);
+		bench.emulator.addFault({
+			route: 'getGroup',
+			times: -1,
+			action: { type: 'latency', ms: 120_000 },
+		});
+		// Each answer would take two minutes, four times this test's own time limit: only the cut-off
+		// at Max Wait (1 s) plus the margin (0.5 s here) can end the node in time.
+		const run = await bench.run(group('waitForCompletion', taskGroupId, { maxWaitSeconds: 1 }), [
+			{},
+		]);
+		expect(run.error?.message).toBe(`Could not reach Parallel at ${bench.emulator.url}`);
+	});
+
+	it('reconnects when the events stream goes silent, and ends at Max Wait', async () => {
+		const taskGroupId = await newGroup(bench.emulator);
+		bench.emulator.hold(true);
+		await addRunsDirectly(bench.emulator, taskGroupId, { inputs: liteInputs(1) });
+		bench.emulator.addFault({
+			route: 'events',
+			times: -1,
+			action: { type: 'stallStream', afterEvents: 1 },
+		});
+		const events = () => bench.emulator.counters().requests['GET /tasks/groups/:id/events'] ?? 0;
+		const before = events();
+		const run = await bench.run(group('waitForCompletion', taskGroupId, { maxWaitSeconds: 2 }), [
+			{},
+		]);
+		expect(run.items[0].json).toMatchObject({ completed: false, timed_out: true });
+		// Silence is noticed after 0.3 s here (the policy's bound, shortened for this file).
+		expect(events() - before).toBeGreaterThanOrEqual(2);
 	});
 });

@@ -1,11 +1,12 @@
-import { sleep } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
-import { addRuns, liteInputs, newGroup, waitForInactive } from '../emulator/helpers';
+import { addRuns, liteInputs, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
 import { parallelBench } from '../harness/parallel';
+import { tunePolicyForSuite } from '../harness/policy';
 import { useForSuite } from '../harness/useForSuite';
 
 const bench = useForSuite(() => parallelBench({ maxHoldMs: 100 }));
+tunePolicyForSuite({ wait: { marginMs: 500 } });
 afterEach(() => bench.emulator.hold(false));
 
 const taskRun = (operation: string, runId: string, extra: IDataObject = {}) => ({
@@ -48,13 +49,50 @@ describe('Task Run', () => {
 	it('keeps long-polling through 408s until the run completes, inside the bound', async () => {
 		bench.emulator.hold(true);
 		const [runId] = await runsOf(liteInputs(1), false);
-		const polls = bench.emulator.counters().requests['GET /tasks/runs/:id/result'] ?? 0;
-		void sleep(700).then(() => bench.emulator.hold(false));
+		const resultPolls = () => bench.emulator.counters().requests['GET /tasks/runs/:id/result'] ?? 0;
+		const polls = resultPolls();
+		// The run finishes once the node has come back for its result three times.
+		void waitFor(() => resultPolls() - polls >= 3 || undefined, 30_000).then(() =>
+			bench.emulator.hold(false),
+		);
 		const run = await bench.run(taskRun('getResult', runId, { maxWaitSeconds: 20 }), [{}]);
 		expect(run.items[0].json).toMatchObject({ run_id: runId, status: 'completed' });
-		expect(
-			(bench.emulator.counters().requests['GET /tasks/runs/:id/result'] ?? 0) - polls,
-		).toBeGreaterThan(2);
+		expect(resultPolls() - polls).toBeGreaterThanOrEqual(3);
+	});
+
+	it('waits with a growing pause on a run in a status without a result (action_required)', async () => {
+		const [runId] = await runsOf([{ input: 'needs __action_required__', processor: 'lite' }]);
+		const resultPolls = () => bench.emulator.counters().requests['GET /tasks/runs/:id/result'] ?? 0;
+		const polls = resultPolls();
+		const run = await bench.run(taskRun('getResult', runId, { maxWaitSeconds: 3 }), [{}]);
+		expect(run.items[0].json).toMatchObject({
+			run_id: runId,
+			status: 'action_required',
+			timed_out: true,
+		});
+		// Each poll comes back at once (no result to wait for): pauses of at least 0.5, 1 and 2 s
+		// leave room for four polls in 3 s; a loop without them makes hundreds.
+		expect(resultPolls() - polls).toBeGreaterThanOrEqual(2);
+		expect(resultPolls() - polls).toBeLessThanOrEqual(4);
+	});
+
+	it('ends at Max Wait plus the margin when the server holds every answer', async () => {
+		bench.emulator.hold(true);
+		const [runId] = await runsOf(liteInputs(1), false);
+		bench.emulator.addFault({
+			route: 'result',
+			times: -1,
+			action: { type: 'latency', ms: 120_000 },
+		});
+		bench.emulator.addFault({
+			route: 'getRun',
+			times: -1,
+			action: { type: 'latency', ms: 120_000 },
+		});
+		// Two-minute answers against this test's 30-s limit: only the cut-off can end it in time.
+		const run = await bench.run(taskRun('getResult', runId, { maxWaitSeconds: 1 }), [{}]);
+		bench.emulator.clearFaults();
+		expect(run.error?.message).toBe(`Could not reach Parallel at ${bench.emulator.url}`);
 	});
 
 	it('reports a failed run with its error, not as "not found"', async () => {

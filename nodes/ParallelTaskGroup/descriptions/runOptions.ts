@@ -76,4 +76,14 @@ export const runOptions: INodeProperties[] = [
 		description: 'Two-letter country code to research from (ISO 3166-1 alpha-2)',
 	},
 	metadataOption('Key-value pairs stored with each run (keys up to 16 characters)'),
+	{
+		displayName: 'Settle Window (Seconds)',
+		name: 'settleWindowSeconds',
+		type: 'number',
+		// policy.ts (settle) says why 60 s; a unit test keeps the two equal.
+		typeOptions: { minValue: 0, maxValue: 600, numberPrecision: 1 },
+		default: 60,
+		description:
+			'When a request to add runs fails without a clear answer (a timeout, a lost connection, a 5xx), how long to keep checking the task group for its runs before sending the missing ones again. A batch Parallel adds within this time is never sent twice.',
+	},
 ];

@@ -1,7 +1,6 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IContextObject, IExecuteFunctions } from 'n8n-workflow';
 
 const STORE = 'parallelAttempts';
-const KEEP_MS = 24 * 60 * 60 * 1000;
 
 interface Attempt {
 	at: number;
@@ -9,10 +8,12 @@ interface Attempt {
 }
 
 /**
- * Remembers, in the node's static data, that this node already started sending runs in this
- * execution. n8n's Retry On Fail runs the node again inside the same execution; the second try
- * then reads the group before sending, and Enrich reuses the group it created, so a retry never
- * pays twice for a run.
+ * Remembers, in this execution's own node context, that this node already started sending runs.
+ * n8n's Retry On Fail runs the node again inside the same execution (after an error, or when the
+ * first output item is an error item) with the same context; the next try then reads the group
+ * before sending, and Enrich goes on with the group it created, so a retry never pays twice.
+ * The context belongs to the execution: nothing is written to the workflow's static data, which
+ * queue-mode workers save last-writer-wins and which holds the trigger's cursor.
  */
 export class AttemptMarker {
 	private readonly store: Record<string, Attempt>;
@@ -23,14 +24,10 @@ export class AttemptMarker {
 	readonly isRetry: boolean;
 
 	constructor(context: IExecuteFunctions, executionKey: string) {
-		const data = context.getWorkflowStaticData('node') as IDataObject;
-		data[STORE] = (data[STORE] as IDataObject | undefined) ?? {};
-		this.store = data[STORE] as unknown as Record<string, Attempt>;
+		const nodeContext = context.getContext('node') as IContextObject;
+		nodeContext[STORE] = (nodeContext[STORE] as IContextObject | undefined) ?? {};
+		this.store = nodeContext[STORE] as unknown as Record<string, Attempt>;
 		this.key = executionKey;
-		const now = Date.now();
-		for (const [key, attempt] of Object.entries(this.store)) {
-			if (now - attempt.at > KEEP_MS) delete this.store[key];
-		}
 		this.isRetry = this.store[this.key] !== undefined;
 	}
 
@@ -38,15 +35,12 @@ export class AttemptMarker {
 		return this.store[this.key];
 	}
 
+	/** Kept for the whole execution: n8n may retry even after the node returned items. */
 	mark(taskGroupId?: string): void {
 		this.store[this.key] = {
 			at: Date.now(),
 			taskGroupId: taskGroupId ?? this.previous?.taskGroupId,
 		};
-	}
-
-	clear(): void {
-		delete this.store[this.key];
 	}
 }
 

@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
 export type ItemError = NodeApiError | NodeOperationError;
 
@@ -29,12 +29,23 @@ export function errorForItem(node: INode, error: unknown, itemIndex: number): It
 /**
  * An item for a failure that concerns one input item: `error` says what happened, `message` how
  * to fix it. n8n routes such items to the node's error output (when it has one) merged with the
- * paired input item, on 1.x and 2.x alike; they must carry no other field for that, and no
- * `error` property either, since n8n would then replace their JSON with the bare message.
+ * paired input item; for that they must carry no other field (n8n 1.x routes only `{error}` and
+ * `{error, message}`), and no `error` property either, since n8n would then replace their JSON
+ * with the bare message. `fields` (what exists of the item on Parallel's side, e.g. its run_id and
+ * taskgroup_id) are added only where no error output takes the item: there the message names them.
  */
-export function errorItem(error: ItemError, itemIndex: number): INodeExecutionData {
+export function errorItem(
+	error: ItemError,
+	itemIndex: number,
+	fields?: { node: INode; values: IDataObject },
+): INodeExecutionData {
+	const extra = fields && fields.node.onError !== 'continueErrorOutput' ? fields.values : {};
 	return {
-		json: { error: error.message, ...(error.description ? { message: error.description } : {}) },
+		json: {
+			error: error.message,
+			...(error.description ? { message: error.description } : {}),
+			...extra,
+		},
 		pairedItem: { item: itemIndex },
 	};
 }

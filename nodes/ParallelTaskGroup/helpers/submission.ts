@@ -5,10 +5,11 @@ import { submitRuns } from '../../shared/api';
 import type { TaskGroupRunRequest } from '../../shared/models';
 import { settle } from '../../shared/settle';
 import type { ParallelClient } from '../../shared/transport/client';
-import { pause } from '../../shared/transport/pause';
+import { POLICY } from '../../shared/transport/policy';
 import { findRunsByKey } from './findRuns';
 import { errorForItem } from './itemErrors';
 import type { ItemError } from './itemErrors';
+import { reconcile } from './reconcile';
 import type { PreparedRun } from './runInput';
 
 export interface SubmitSettings {
@@ -16,6 +17,8 @@ export interface SubmitSettings {
 	concurrency: number;
 	/** Read the group first and reuse runs whose key is already there (idempotency key, retry). */
 	readExisting: boolean;
+	/** After a POST with an unknown outcome, how long to look for its runs before resending. */
+	settleWindowMs: number;
 }
 
 export interface SubmittedRun {
@@ -25,16 +28,20 @@ export interface SubmittedRun {
 	reused: boolean;
 }
 
+export interface SubmissionStats {
+	posts: number;
+	ambiguousPosts: number;
+	reconcileReads: number;
+	/** Time spent settling after ambiguous POSTs. */
+	settleMs: number;
+}
+
 export interface SubmissionResult {
 	/** By item index. */
 	runs: Map<number, SubmittedRun>;
 	failures: Map<number, ItemError>;
-	stats: { posts: number; ambiguousPosts: number; reconcileReads: number };
+	stats: SubmissionStats;
 }
-
-const MAX_ROUNDS = 5;
-/** Lets a request whose answer was lost finish on the server before its runs are looked for. */
-const SETTLE_BEFORE_RECONCILE_MS = 1000;
 
 async function mapConcurrent<T>(
 	items: T[],
@@ -82,9 +89,10 @@ function rejectedInputIndexes(error: unknown): Set<number> {
 
 /**
  * Sends prepared runs to a group in POSTs of at most `batchSize`, `concurrency` at a time, so that
- * every run is created exactly once. A POST whose outcome is unknown (lost answer, 5xx) is never
- * resent as is: the group's runs are read to learn which of its inputs were accepted (each run
- * carries its item's key in metadata), and only the others are sent again.
+ * every run is created exactly once. A POST whose outcome is unknown (lost answer, timeout, 408,
+ * 5xx) is never resent as is: the group is read over the settle window (see `reconcile`) to learn
+ * which of its inputs were accepted (each run carries its item's key in metadata), and only the
+ * others are sent again. When the group cannot be read to check, those inputs are not sent again.
  */
 export async function submitPreparedRuns(
 	client: ParallelClient,
@@ -92,7 +100,7 @@ export async function submitPreparedRuns(
 	prepared: PreparedRun[],
 	settings: SubmitSettings,
 ): Promise<SubmissionResult> {
-	const stats = { posts: 0, ambiguousPosts: 0, reconcileReads: 0 };
+	const stats: SubmissionStats = { posts: 0, ambiguousPosts: 0, reconcileReads: 0, settleMs: 0 };
 	const byKey = new Map<string, PreparedRun[]>();
 	for (const run of prepared) {
 		const sharing = byKey.get(run.key);
@@ -105,15 +113,20 @@ export async function submitPreparedRuns(
 	if (settings.readExisting && byKey.size) {
 		stats.reconcileReads++;
 		const existing = await findRunsByKey(client, taskGroupId, new Set(byKey.keys()));
-		for (const [key, run] of existing) {
+		for (const [key, run] of existing.byKey) {
 			created.set(key, { runId: run.run_id, status: run.status, reused: true });
 		}
 	}
 
 	let pending = [...byKey.values()].map((runs) => runs[0]).filter((run) => !created.has(run.key));
-	for (let round = 0; pending.length && round < MAX_ROUNDS; round++) {
+	let rounds = 0;
+	/** Keys whose last POST had an unknown outcome and which the group did not show afterwards. */
+	const unconfirmed = new Set<string>();
+	for (; pending.length && rounds < POLICY.settle.maxRounds; rounds++) {
 		const uncertain: PreparedRun[] = [];
 		const retry: PreparedRun[] = [];
+		let lastFailureAt = 0;
+		let lastFailure: unknown;
 		await mapConcurrent(chunk(pending, settings.batchSize), settings.concurrency, async (batch) => {
 			stats.posts++;
 			const result = await settle(() => submitRuns(client, taskGroupId, batchRequest(batch)));
@@ -138,30 +151,49 @@ export async function submitPreparedRuns(
 				return;
 			}
 			stats.ambiguousPosts++;
+			lastFailureAt = Date.now();
+			lastFailure = outcome.status === 'ambiguous' ? outcome.error : undefined;
 			uncertain.push(...batch);
 		});
+		for (const run of retry) unconfirmed.delete(run.key);
 		pending = retry;
 		if (!uncertain.length) continue;
-		await pause(SETTLE_BEFORE_RECONCILE_MS, client.signal);
-		stats.reconcileReads++;
-		const found = await findRunsByKey(
+		const settleStarted = Date.now();
+		const reconciled = await reconcile(
 			client,
 			taskGroupId,
 			new Set(uncertain.map((run) => run.key)),
+			lastFailureAt,
+			settings.settleWindowMs,
 		);
+		stats.settleMs += Date.now() - settleStarted;
+		stats.reconcileReads += reconciled.reads;
 		for (const run of uncertain) {
-			const existing = found.get(run.key);
-			if (existing)
+			const existing = reconciled.found.get(run.key);
+			if (existing) {
 				created.set(run.key, { runId: existing.run_id, status: existing.status, reused: false });
-			else pending.push(run);
+			} else if (reconciled.readError !== undefined) {
+				failed.set(run.key, unknownFate(client, taskGroupId, lastFailure, reconciled.readError));
+			} else {
+				unconfirmed.add(run.key);
+				pending.push(run);
+			}
 		}
 	}
+	const windowSeconds = Math.round(settings.settleWindowMs / 1000);
 	for (const run of pending) {
+		const why = unconfirmed.has(run.key)
+			? `The last request that carried it failed without a clear answer, and the run did not appear in task group '${taskGroupId}' within ${windowSeconds} s after that.`
+			: `Parallel rejected other runs of its batch ${rounds} times.`;
 		failed.set(
 			run.key,
-			new NodeOperationError(client.node, 'Parallel did not confirm this run after several tries', {
-				description: `Task group '${taskGroupId}' may be unreachable. Nothing was sent twice; run the node again with the same 'Idempotency Key' to add only what is missing.`,
-			}),
+			new NodeOperationError(
+				client.node,
+				`Parallel did not confirm this run after ${rounds} tries`,
+				{
+					description: `${why} It was not sent again. Retry On Fail, or a new run with the same 'Idempotency Key', reads the group first and adds it only if it is still missing.`,
+				},
+			),
 		);
 	}
 
@@ -175,4 +207,17 @@ export async function submitPreparedRuns(
 		}
 	}
 	return { runs, failures, stats };
+}
+
+/** A run whose POST failed without a clear answer, in a group that could not be read to check. */
+function unknownFate(
+	client: ParallelClient,
+	taskGroupId: string,
+	postFailure: unknown,
+	readError: unknown,
+): NodeOperationError {
+	const why = (error: unknown) => (error as Error | undefined)?.message ?? String(error);
+	return new NodeOperationError(client.node, 'Parallel may or may not have added this run', {
+		description: `Its request failed without a clear answer (${why(postFailure)}), and task group '${taskGroupId}' could not be read to check (${why(readError)}). It was not sent again, so it is not paid twice. Get Results on the group shows whether it is there; Retry On Fail, or a new run with the same 'Idempotency Key', adds it only if it is missing.`,
+	});
 }

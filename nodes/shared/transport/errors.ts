@@ -185,3 +185,37 @@ export function networkError(
 		},
 	);
 }
+
+export interface RedirectErrorOptions {
+	status: number;
+	location: unknown;
+	/** The URL that answered with the redirect. */
+	from: string;
+	baseUrl: string;
+	subject?: ErrorSubject;
+}
+
+/**
+ * A 3xx answer. Redirects are never followed: n8n's helpers would carry the API key to whatever
+ * host the redirect names. The message says where it pointed, so the user can decide.
+ */
+export function redirectError(node: INode, options: RedirectErrorOptions): NodeApiError {
+	const { status, from, baseUrl } = options;
+	let target: URL | undefined;
+	try {
+		target = typeof options.location === 'string' ? new URL(options.location, from) : undefined;
+	} catch {
+		target = undefined;
+	}
+	const where = target ? `${target.protocol}//${target.host}` : 'an address it did not give';
+	return new NodeApiError(
+		node,
+		{ message: `Redirect (${status}) to ${where}`, httpCode: String(status) },
+		{
+			message: `Parallel's address answered with a redirect to ${where}`,
+			description: `The API key was not sent there: the node never follows redirects. Check the Base URL in the Parallel Task Group API credential (${baseUrl}); if ${where} is the right address, put it in Base URL.`,
+			httpCode: String(status),
+			itemIndex: options.subject?.itemIndex,
+		},
+	);
+}

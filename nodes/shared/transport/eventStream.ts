@@ -13,11 +13,22 @@ export class EventStream {
 
 	private closeReason: StreamEndReason | undefined;
 
+	/** Close with reason `stalled` after this long without a byte, keep-alives included. */
+	private silenceMs: number;
+
+	private watchdog: Promise<void> | undefined;
+
 	constructor(
 		private readonly body: ByteStream,
 		private readonly closer: AbortController,
-		private readonly options: { signal?: AbortSignal; onSkip?: (skipped: SkippedMessage) => void },
-	) {}
+		private readonly options: {
+			signal?: AbortSignal;
+			silenceMs: number;
+			onSkip?: (skipped: SkippedMessage) => void;
+		},
+	) {
+		this.silenceMs = options.silenceMs;
+	}
 
 	/** Why reading stopped. */
 	get endReason(): StreamEndReason {
@@ -44,6 +55,7 @@ export class EventStream {
 
 	async *events(): AsyncGenerator<GroupStreamEvent> {
 		const signal = anySignal([this.closer.signal, this.options.signal]);
+		void this.watchForStall(this.silenceMs);
 		try {
 			yield* readGroupEvents(this.body, {
 				signal,
@@ -62,14 +74,28 @@ export class EventStream {
 
 	/**
 	 * Closes the stream with reason `stalled` when no byte arrives for `stallMs`, not even a
-	 * keep-alive. Runs until the stream is closed; built on `pause`, as node code may not use timers.
+	 * keep-alive. Every stream watches for silence from its first read on (with the policy's bound
+	 * unless the caller gives its own); calling this again changes the bound. Runs until the
+	 * stream is closed; built on `pause`, as node code may not use timers.
 	 */
 	async watchForStall(stallMs: number): Promise<void> {
+		this.silenceMs = stallMs;
+		this.watchdog ??= this.watch();
+		await this.watchdog;
+	}
+
+	private async watch(): Promise<void> {
 		const signal = anySignal([this.closer.signal, this.options.signal]);
-		const checkEvery = Math.max(10, Math.floor(stallMs / 4));
 		while (!signal.aborted) {
-			await pause(checkEvery, signal);
-			if (!signal.aborted && Date.now() - this.lastActivityAt > stallMs) this.close('stalled');
+			const silentFor = Date.now() - this.lastActivityAt;
+			if (silentFor > this.silenceMs) {
+				this.close('stalled');
+				return;
+			}
+			// Wake a little after the silence would pass, and at least every quarter of it, so a
+			// shorter bound set later takes effect soon.
+			const wait = Math.min(this.silenceMs - silentFor + 1, Math.max(10, this.silenceMs / 4));
+			await pause(Math.max(10, wait), signal);
 		}
 	}
 }

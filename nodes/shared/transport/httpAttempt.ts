@@ -28,11 +28,11 @@ export interface AttemptOptions {
 	path: string;
 	qs?: IHttpRequestOptions['qs'];
 	body?: unknown;
+	/** The attempt's cut-off; for a stream, how long its headers may take. */
 	timeoutMs: number;
 	signal?: AbortSignal;
 	/** Set for an event stream: aborting it closes the stream's socket where n8n keeps the signal. */
 	streamCloser?: AbortController;
-	streamHeadersTimeoutMs: number;
 }
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -59,6 +59,8 @@ export async function sendAttempt(
 		body: hasBody ? requestBody(options.body) : undefined,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// A redirect comes back as an answer: followed, it would carry the API key to another host.
+		disableFollowRedirect: true,
 		...(streamCloser ? { encoding: 'stream' as const } : { timeout: options.timeoutMs }),
 		abortSignal: streamCloser ? anySignal([signal, streamCloser.signal]) : signal,
 	};
@@ -70,7 +72,7 @@ export async function sendAttempt(
 			request,
 		) as Promise<HttpResponse>;
 		const response = streamCloser
-			? await withHeadersTimeout(pending, options.streamHeadersTimeoutMs, signal)
+			? await withHeadersTimeout(pending, options.timeoutMs, signal)
 			: await pending;
 		if (!response) {
 			return signal?.aborted ? { kind: 'cancelled' } : { kind: 'network', code: 'ETIMEDOUT' };

@@ -1,18 +1,12 @@
-export interface RetryPolicy {
-	/** Attempts in all, the first included. */
-	maxAttempts: number;
-	baseDelayMs: number;
-	maxDelayMs: number;
-	/** Upper bound on a delay the server asks for with Retry-After or retry-after-ms. */
-	maxServerDelayMs: number;
-}
+import { backoffDelayMs, READ_RETRIES } from './policy';
+import type { RetrySchedule } from './policy';
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-	maxAttempts: 5,
-	baseDelayMs: 500,
-	maxDelayMs: 8_000,
-	maxServerDelayMs: 60_000,
-};
+// Which failures are worth another attempt, and how long the server asks to wait. The numbers
+// (attempts, delays, time limits) are in policy.ts.
+
+export { backoffDelayMs };
+export type RetryPolicy = RetrySchedule;
+export const DEFAULT_RETRY_POLICY: RetryPolicy = READ_RETRIES;
 
 type HeaderBag = Record<string, unknown> | undefined;
 
@@ -34,16 +28,6 @@ export function serverRequestedDelayMs(headers: HeaderBag, now = Date.now()): nu
 	const date = Date.parse(retryAfter);
 	if (Number.isFinite(date)) return Math.max(0, date - now);
 	return undefined;
-}
-
-/** Exponential backoff with equal jitter: half the step is fixed, half random. */
-export function backoffDelayMs(
-	retry: number,
-	policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
-	random = Math.random,
-): number {
-	const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
-	return Math.round(step / 2 + (random() * step) / 2);
 }
 
 /** How long to wait before retry number `retry` (0-based), honouring the server's wish up to a cap. */

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-import type { Counters, GroupSnapshot } from '../../emulator';
+import type { Counters, FaultRule, GroupSnapshot } from '../../emulator';
 import { registerSecret } from './log';
 import { REPO_ROOT } from './paths';
 import { createTaskGroup } from './parallelApi';
@@ -19,6 +19,10 @@ export interface EmulatorProcess {
 	group(taskGroupId: string): Promise<GroupSnapshot>;
 	/** Creates a task group through the public API, as a user (or the Create operation) would. */
 	createGroup(metadata?: Record<string, string>): Promise<string>;
+	/** Adds runs to a group through the public API (lite, one per input). */
+	addRuns(taskGroupId: string, inputs: Array<Record<string, unknown>>): Promise<void>;
+	addFault(rule: FaultRule): Promise<void>;
+	clearFaults(): Promise<void>;
 }
 
 async function json<T>(response: Response, what: string): Promise<T> {
@@ -75,6 +79,27 @@ export async function startEmulatorProcess(
 		},
 		async createGroup(metadata) {
 			return await createTaskGroup(url, apiKey, metadata);
+		},
+		async addRuns(taskGroupId, inputs) {
+			await json(
+				await fetch(`${url}/v1/tasks/groups/${encodeURIComponent(taskGroupId)}/runs`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+					body: JSON.stringify({
+						inputs: inputs.map((input) => ({ input, processor: 'lite' })),
+					}),
+				}),
+				`adding runs to ${taskGroupId}`,
+			);
+		},
+		async addFault(rule) {
+			await json(
+				await control('/faults', { method: 'POST', body: JSON.stringify(rule) }),
+				'emulator fault',
+			);
+		},
+		async clearFaults() {
+			await json(await control('/faults', { method: 'DELETE' }), 'emulator faults cleared');
 		},
 	};
 }

@@ -36,6 +36,8 @@ export interface RunResult {
 	error?: NodeError;
 	lastNodeExecuted?: string;
 	runData: Record<string, TaskData[]>;
+	/** The execution's custom data. */
+	metadata: Record<string, string>;
 }
 
 interface RawRun {
@@ -47,6 +49,7 @@ interface RawRun {
 			runData?: Record<string, TaskData[]>;
 			error?: NodeError;
 			lastNodeExecuted?: string;
+			metadata?: Record<string, string>;
 		};
 	};
 }
@@ -61,6 +64,7 @@ export function toRunResult(raw: RawRun): RunResult {
 		error: resultData.error,
 		lastNodeExecuted: resultData.lastNodeExecuted,
 		runData: resultData.runData ?? {},
+		metadata: resultData.metadata ?? {},
 	};
 }
 

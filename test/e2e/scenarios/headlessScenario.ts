@@ -6,6 +6,12 @@ import type { WorkflowJson } from '../harness/workflows';
 
 export interface HeadlessScenario {
 	title: string;
+	/** Before the workflows are imported: e.g. a task group the workflow names. */
+	prepare?(ctx: MajorContext): Promise<void>;
+	/** Right before `n8n execute`: e.g. faults for the emulator. */
+	before?(ctx: MajorContext): Promise<void>;
 	workflow(ctx: MajorContext): WorkflowJson;
-	verify(result: ExecuteResult, ctx: MajorContext): void;
+	verify(result: ExecuteResult, ctx: MajorContext): void | Promise<void>;
+	/** After the checks, passed or failed: e.g. clear the faults. */
+	after?(ctx: MajorContext): Promise<void>;
 }

@@ -16,9 +16,18 @@ export async function execute(
 	const { runs, failures } = await submitItems(this, client, prepared, taskGroupId, marker);
 	const keepInput = this.getNodeParameter('options.includeInputFields', 0, false) as boolean;
 
+	const node = this.getNode();
 	const output = items.map((item, itemIndex): INodeExecutionData => {
 		const failure = failures.get(itemIndex);
-		if (failure) return errorItem(failure, itemIndex);
+		if (failure) {
+			// Items that never became runs carry no group; those the submission failed say where it went.
+			const sent = !prepared.failures.has(itemIndex);
+			return errorItem(
+				failure,
+				itemIndex,
+				sent ? { node, values: { taskgroup_id: taskGroupId } } : undefined,
+			);
+		}
 		const run = runs.get(itemIndex)!;
 		const json: IDataObject = {
 			...(keepInput ? item.json : {}),
@@ -29,6 +38,5 @@ export async function execute(
 		};
 		return { json, pairedItem: { item: itemIndex } };
 	});
-	marker.clear();
 	return [output];
 }

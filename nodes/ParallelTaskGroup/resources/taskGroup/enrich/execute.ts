@@ -2,35 +2,33 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { createTaskGroup, streamRuns } from '../../../../shared/api';
-import { contentFields, runFailureMessage } from '../../../../shared/results';
 import type { RunRecord } from '../../../../shared/results';
-import { prepareItems, submitItems } from '../../../helpers/addItems';
+import { settle } from '../../../../shared/settle';
+import type { ParallelClient } from '../../../../shared/transport/client';
+import { collectHint, prepareItems, submitItems } from '../../../helpers/addItems';
 import { AttemptMarker, executionKey } from '../../../helpers/attempts';
-import { errorItem } from '../../../helpers/itemErrors';
+import { asNodeError, errorItem } from '../../../helpers/itemErrors';
 import { connect, taskGroupIdOf } from '../../../helpers/items';
 import { waitForGroup } from '../../../helpers/waiting';
+import { enrichedItem, failedRunError, hasEnded } from './output';
+import type { EnrichSettings } from './output';
 
-interface EnrichSettings {
-	outputKey: string;
-	includeBasis: boolean;
-	includeRunInfo: boolean;
-}
-
-function enrichedItem(
-	item: INodeExecutionData,
-	record: RunRecord,
-	settings: EnrichSettings,
-	taskGroupId: string,
-) {
-	const answer: IDataObject = record.output ? contentFields(record.output) : {};
-	if (settings.includeBasis && record.output)
-		answer.basis = (record.output.basis ?? []) as unknown as IDataObject[];
-	const json: IDataObject = settings.outputKey
-		? { ...item.json, [settings.outputKey]: answer }
-		: { ...item.json, ...answer };
-	if (settings.includeRunInfo)
-		Object.assign(json, { run_id: record.run.run_id, taskgroup_id: taskGroupId });
-	return json;
+/** The group Enrich adds to: the given one, the one an earlier try created, or a new one. */
+async function groupFor(
+	context: IExecuteFunctions,
+	client: ParallelClient,
+	marker: AttemptMarker,
+): Promise<string> {
+	const given = String(context.getNodeParameter('taskGroupId', 0, '') ?? '').trim();
+	if (given) return taskGroupIdOf(context, 0);
+	if (marker.previous?.taskGroupId) return marker.previous.taskGroupId;
+	const workflow = context.getWorkflow();
+	const created = await createTaskGroup(client, {
+		source: 'n8n',
+		...(workflow.id ? { n8n_workflow: String(workflow.id) } : {}),
+		...(context.getExecutionId() ? { n8n_execution: context.getExecutionId() } : {}),
+	});
+	return created.taskgroup_id;
 }
 
 export async function execute(
@@ -45,7 +43,7 @@ export async function execute(
 		includeBasis: options.includeBasis !== false,
 		includeRunInfo: options.includeRunInfo === true,
 	};
-	const givenGroup = String(this.getNodeParameter('taskGroupId', 0, '') ?? '').trim();
+	const ownGroup = !String(this.getNodeParameter('taskGroupId', 0, '') ?? '').trim();
 	const client = await connect(this);
 	const marker = new AttemptMarker(this, executionKey(this));
 	const prepared = prepareItems(this, items, marker);
@@ -56,55 +54,87 @@ export async function execute(
 		];
 	}
 	// A retry of this node in the same execution goes on with the group the first try created.
-	const ownGroup = !givenGroup;
-	const taskGroupId = givenGroup
-		? taskGroupIdOf(this, 0)
-		: (marker.previous?.taskGroupId ??
-			(await createTaskGroup(client, { source: 'n8n' })).taskgroup_id);
+	const taskGroupId = await groupFor(this, client, marker);
 	marker.mark(taskGroupId);
 
 	const { runs, failures } = await submitItems(this, client, prepared, taskGroupId, marker);
 	const runIds = new Set([...runs.values()].map((run) => run.runId));
+	// Once runs exist, a failure to follow or read them must not hide them: what was read is kept,
+	// and every item whose run is not known to have ended says where its run is.
+	let problem: unknown;
 	if (runIds.size) {
-		await waitForGroup(client, taskGroupId, {
-			deadline: started + maxWaitSeconds * 1000,
-			runIds: ownGroup ? undefined : runIds,
-		});
+		const waited = await settle(() =>
+			waitForGroup(client, taskGroupId, {
+				deadline: started + maxWaitSeconds * 1000,
+				runIds: ownGroup ? undefined : runIds,
+			}),
+		);
+		if (!waited.ok) problem = waited.error;
 	}
-
 	const records = new Map<string, RunRecord>();
 	if (runIds.size) {
-		for await (const event of streamRuns(client, taskGroupId, { includeOutput: true })) {
-			if (event.type === 'task_run.state' && runIds.has(event.run.run_id))
-				records.set(event.run.run_id, event);
-		}
+		const collected = await settle(async () => {
+			for await (const event of streamRuns(client, taskGroupId, { includeOutput: true })) {
+				if (event.type === 'task_run.state' && runIds.has(event.run.run_id))
+					records.set(event.run.run_id, event);
+			}
+		});
+		if (!collected.ok) problem ??= collected.error;
+	}
+	if (client.signal?.aborted) throw client.cancelled();
+	const unresolved = [...runs.values()].filter((run) => !hasEnded(records.get(run.runId)));
+	if (problem !== undefined && unresolved.length && !this.continueOnFail()) {
+		const cause = asNodeError(this.getNode(), problem);
+		throw new NodeOperationError(
+			this.getNode(),
+			`Task group '${taskGroupId}' could not be followed to the end: ${cause.message}`,
+			{
+				description: `${collectHint(taskGroupId, runs.size, items.length)} Their research goes on on Parallel's side.`,
+			},
+		);
 	}
 
+	const node = this.getNode();
 	const collectLater = `Still running: collect it with Get Results (task group ${taskGroupId}) or the Parallel Task Group Trigger`;
 	let pending = 0;
 	const output = items.map((item, itemIndex): INodeExecutionData => {
 		const failure = failures.get(itemIndex);
-		if (failure) return errorItem(failure, itemIndex);
+		if (failure) {
+			// Items that never became runs carry no group; those the submission failed say where it went.
+			const sent = !prepared.failures.has(itemIndex);
+			return errorItem(
+				failure,
+				itemIndex,
+				sent ? { node, values: { taskgroup_id: taskGroupId } } : undefined,
+			);
+		}
 		const submitted = runs.get(itemIndex)!;
 		const record = records.get(submitted.runId);
 		const status = record?.run.status ?? submitted.status;
+		const runInfo = { run_id: submitted.runId, taskgroup_id: taskGroupId, status };
 		if (record && status === 'completed') {
 			return {
 				json: enrichedItem(item, record, settings, taskGroupId),
 				pairedItem: { item: itemIndex },
 			};
 		}
-		const runInfo = { run_id: submitted.runId, taskgroup_id: taskGroupId, status };
 		if (record && (status === 'failed' || status === 'cancelled')) {
+			return errorItem(failedRunError(this, itemIndex, submitted, record), itemIndex, {
+				node,
+				values: runInfo,
+			});
+		}
+		if (problem !== undefined) {
+			const cause = asNodeError(this.getNode(), problem);
 			const error = new NodeOperationError(
 				this.getNode(),
-				`Item ${itemIndex}: research run ${submitted.runId} ${status}: ${runFailureMessage(record.run)}`,
+				`Item ${itemIndex}: the result of run ${submitted.runId} could not be read: ${cause.message}`,
 				{
-					description: `Parallel could not complete this run${record.run.error?.ref_id ? ` (ref_id ${record.run.error.ref_id})` : ''}. Check the input, or try a stronger processor.`,
+					description: `Run ${submitted.runId} goes on in task group '${taskGroupId}'. Collect it with Get Results (Task Group ID ${taskGroupId}).`,
 					itemIndex,
 				},
 			);
-			return errorItem(error, itemIndex);
+			return errorItem(error, itemIndex, { node, values: runInfo });
 		}
 		pending++;
 		return {
@@ -121,6 +151,5 @@ export async function execute(
 			location: 'outputPane',
 		});
 	}
-	marker.clear();
 	return [output];
 }

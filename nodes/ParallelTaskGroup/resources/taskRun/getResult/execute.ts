@@ -4,12 +4,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { getRun, pollRunResult } from '../../../../shared/api';
 import { formatRun, runFailureMessage } from '../../../../shared/results';
 import type { ParallelClient } from '../../../../shared/transport/client';
+import { pause } from '../../../../shared/transport/pause';
+import { backoffDelayMs, POLICY } from '../../../../shared/transport/policy';
 import { perItem } from '../../../helpers/items';
 import { runIdOf } from '../shared';
 
-/** Longest single long-poll: well under proxies' idle timeouts. */
-const MAX_POLL_SECONDS = 30;
-
+/**
+ * Long-polls the run's result until it comes or Max Wait passes; ends within Max Wait plus the
+ * policy's margin. A poll that comes back early without a result (a run in a status that has no
+ * result, such as action_required) is followed by a growing pause, never by an immediate new poll.
+ */
 async function resultOf(
 	context: IExecuteFunctions,
 	client: ParallelClient,
@@ -22,13 +26,16 @@ async function resultOf(
 	);
 	const simplify = context.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const deadline = Date.now() + maxWaitSeconds * 1000;
-	for (;;) {
+	const callDeadline = deadline + POLICY.wait.marginMs;
+	for (let early = 0; ; ) {
 		const remaining = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-		const poll = await pollRunResult(client, runId, Math.min(remaining, MAX_POLL_SECONDS));
+		const holdSeconds = Math.min(remaining, POLICY.result.longPollSeconds);
+		const asked = Date.now();
+		const poll = await pollRunResult(client, runId, holdSeconds, callDeadline);
 		if (poll.state === 'done') return formatRun(poll.result, simplify);
 		if (poll.state === 'failedOrMissing') {
 			// A failed run answers 404 too; its own record says why it failed.
-			const run = await getRun(client, runId);
+			const run = await getRun(client, runId, { deadline: callDeadline });
 			if (run.status === 'failed' || run.status === 'cancelled') {
 				throw new NodeOperationError(
 					context.getNode(),
@@ -41,8 +48,16 @@ async function resultOf(
 			}
 		}
 		if (Date.now() >= deadline) break;
+		if (Date.now() - asked < holdSeconds * 1000) {
+			const delay = backoffDelayMs(early++, POLICY.result.unfinished);
+			await pause(Math.min(delay, deadline - Date.now()), client.signal);
+			if (client.signal?.aborted) throw client.cancelled();
+		} else {
+			early = 0;
+		}
+		if (Date.now() >= deadline) break;
 	}
-	const run = await getRun(client, runId);
+	const run = await getRun(client, runId, { deadline: callDeadline });
 	if (context.getNodeParameter('options.failOnTimeout', itemIndex, false) as boolean) {
 		throw new NodeOperationError(
 			context.getNode(),
