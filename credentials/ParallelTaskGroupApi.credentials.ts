@@ -33,6 +33,15 @@ export class ParallelTaskGroupApi implements ICredentialType {
 			default: 'https://api.parallel.ai',
 			description: 'Change only to reach Parallel through a proxy or a local stand-in',
 		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Optional. Your account's webhook secret, from platform.parallel.ai under Settings > Webhooks. When set, callbacks to executions paused by this node must carry Parallel's signature.",
+		},
 	];
 
 	// A function rather than a `={{$credentials.apiKey}}` header template: n8n 2.41 cannot resolve

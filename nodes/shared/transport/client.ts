@@ -41,6 +41,8 @@ export interface ApiRequest {
 	timeoutMs?: number;
 	/** Give up retrying once a retry would start after this time (epoch ms). */
 	deadline?: number;
+	/** `parallel-beta` feature names the request uses, e.g. `webhook-2025-08-12`. */
+	betas?: string[];
 }
 
 export type SubmitOutcome<T> =
@@ -188,6 +190,7 @@ export class ParallelClient {
 				path: request.path,
 				qs: request.qs,
 				body: request.body,
+				betas: request.betas,
 				timeoutMs: request.timeoutMs ?? this.options.requestTimeoutMs,
 				signal: this.options.signal,
 				streamCloser,

@@ -1,50 +1,26 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { createTaskGroup, streamRuns } from '../../../../shared/api';
-import { contentFields, runFailureMessage } from '../../../../shared/results';
-import type { RunRecord } from '../../../../shared/results';
+import { createTaskGroup } from '../../../../shared/api';
 import { prepareItems, submitItems } from '../../../helpers/addItems';
 import { AttemptMarker, executionKey } from '../../../helpers/attempts';
 import { errorItem } from '../../../helpers/itemErrors';
 import { connect, taskGroupIdOf } from '../../../helpers/items';
+import { attachCallback, preparePause, whileWaiting } from '../../../helpers/pauseMode';
 import { waitForGroup } from '../../../helpers/waiting';
-
-interface EnrichSettings {
-	outputKey: string;
-	includeBasis: boolean;
-	includeRunInfo: boolean;
-}
-
-function enrichedItem(
-	item: INodeExecutionData,
-	record: RunRecord,
-	settings: EnrichSettings,
-	taskGroupId: string,
-) {
-	const answer: IDataObject = record.output ? contentFields(record.output) : {};
-	if (settings.includeBasis && record.output)
-		answer.basis = (record.output.basis ?? []) as unknown as IDataObject[];
-	const json: IDataObject = settings.outputKey
-		? { ...item.json, [settings.outputKey]: answer }
-		: { ...item.json, ...answer };
-	if (settings.includeRunInfo)
-		Object.assign(json, { run_id: record.run.run_id, taskgroup_id: taskGroupId });
-	return json;
-}
+import { enrichOutput, enrichSettings, readRecords } from './results';
+import { parkEnrich } from './pause';
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	const started = Date.now();
-	const maxWaitSeconds = Math.max(0, this.getNodeParameter('maxWaitSeconds', 0, 240) as number);
+	const pauseMode = whileWaiting(this) === 'pause';
+	const maxWaitSeconds = pauseMode
+		? 0
+		: Math.max(0, this.getNodeParameter('maxWaitSeconds', 0, 240) as number);
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const settings: EnrichSettings = {
-		outputKey: String(options.outputKey ?? '').trim(),
-		includeBasis: options.includeBasis !== false,
-		includeRunInfo: options.includeRunInfo === true,
-	};
+	const settings = enrichSettings(options);
 	const givenGroup = String(this.getNodeParameter('taskGroupId', 0, '') ?? '').trim();
 	const client = await connect(this);
 	const marker = new AttemptMarker(this, executionKey(this));
@@ -55,6 +31,8 @@ export async function execute(
 			items.map((item, itemIndex) => errorItem(prepared.failures.get(itemIndex)!, itemIndex)),
 		];
 	}
+	// Refused before anything is sent when Parallel could not call this n8n back.
+	const resumeUrl = pauseMode ? preparePause(this, client) : undefined;
 	// A retry of this node in the same execution goes on with the group the first try created.
 	const ownGroup = !givenGroup;
 	const taskGroupId = givenGroup
@@ -63,58 +41,34 @@ export async function execute(
 			(await createTaskGroup(client, { source: 'n8n' })).taskgroup_id);
 	marker.mark(taskGroupId);
 
+	if (resumeUrl) attachCallback(prepared, resumeUrl, taskGroupId);
+
 	const { runs, failures } = await submitItems(this, client, prepared, taskGroupId, marker);
 	const runIds = new Set([...runs.values()].map((run) => run.runId));
-	if (runIds.size) {
+	if (resumeUrl) {
+		const pause = { items, prepared, runs, failures, taskGroupId, ownGroup, settings };
+		// Parks the execution unless no run will call it back (every run already existed).
+		if (await parkEnrich(this, marker, pause)) return [items];
+	} else if (runIds.size) {
 		await waitForGroup(client, taskGroupId, {
 			deadline: started + maxWaitSeconds * 1000,
 			runIds: ownGroup ? undefined : runIds,
 		});
 	}
-
-	const records = new Map<string, RunRecord>();
-	if (runIds.size) {
-		for await (const event of streamRuns(client, taskGroupId, { includeOutput: true })) {
-			if (event.type === 'task_run.state' && runIds.has(event.run.run_id))
-				records.set(event.run.run_id, event);
-		}
-	}
-
-	const collectLater = `Still running: collect it with Get Results (task group ${taskGroupId}) or the Parallel Task Group Trigger`;
-	let pending = 0;
-	const output = items.map((item, itemIndex): INodeExecutionData => {
-		const failure = failures.get(itemIndex);
-		if (failure) return errorItem(failure, itemIndex);
-		const submitted = runs.get(itemIndex)!;
-		const record = records.get(submitted.runId);
-		const status = record?.run.status ?? submitted.status;
-		if (record && status === 'completed') {
-			return {
-				json: enrichedItem(item, record, settings, taskGroupId),
-				pairedItem: { item: itemIndex },
-			};
-		}
-		const runInfo = { run_id: submitted.runId, taskgroup_id: taskGroupId, status };
-		if (record && (status === 'failed' || status === 'cancelled')) {
-			const error = new NodeOperationError(
-				this.getNode(),
-				`Item ${itemIndex}: research run ${submitted.runId} ${status}: ${runFailureMessage(record.run)}`,
-				{
-					description: `Parallel could not complete this run${record.run.error?.ref_id ? ` (ref_id ${record.run.error.ref_id})` : ''}. Check the input, or try a stronger processor.`,
-					itemIndex,
-				},
-			);
-			return errorItem(error, itemIndex);
-		}
-		pending++;
-		return {
-			json: { ...item.json, ...runInfo, message: collectLater },
-			pairedItem: { item: itemIndex },
-		};
+	const records = await readRecords(client, taskGroupId, runIds);
+	const { output, pending } = enrichOutput(this.getNode(), items, {
+		taskGroupId,
+		runs,
+		failures,
+		records,
+		settings,
 	});
 
 	if (pending) {
-		const hint = `${pending} of ${items.length} items were still being researched after ${maxWaitSeconds} s. Their runs continue in task group ${taskGroupId}: collect them with Get Results or the Parallel Task Group Trigger. Do not run this node again for them; that would pay for the research twice.`;
+		const when = pauseMode
+			? 'when the node ended (their runs were already in the group and do not call this execution back)'
+			: `after ${maxWaitSeconds} s`;
+		const hint = `${pending} of ${items.length} items were still being researched ${when}. Their runs continue in task group ${taskGroupId}: collect them with Get Results or the Parallel Task Group Trigger. Do not run this node again for them; that would pay for the research twice.`;
 		this.logger.info(hint);
 		(this as Partial<IExecuteFunctions>).addExecutionHints?.({
 			message: hint,
