@@ -10,6 +10,7 @@ import { RunScheduler } from './lifecycle';
 import { serveApi, writeJson } from './server';
 import type { SseStream } from './sse';
 import { Store } from './store';
+import { CallbackSender } from './webhooks';
 import { resolveOptions } from './types';
 import type { Emulator, EmulatorOptions, ResolvedOptions } from './types';
 
@@ -22,7 +23,8 @@ export type {
 	GroupSnapshot,
 	RouteName,
 } from './types';
-export { DEFAULT_API_KEY } from './types';
+export { DEFAULT_API_KEY, DEFAULT_CALLBACK_SECRET } from './types';
+export type { CallbackCounters, CallbackFault } from './webhooks';
 
 const NUMBER_OPTIONS = [
 	'speed',
@@ -32,6 +34,9 @@ const NUMBER_OPTIONS = [
 	'maxHoldMs',
 	'outputPadBytes',
 	'statusEveryMs',
+	'webhookRetryBaseMs',
+	'webhookMaxAttempts',
+	'webhookTimeoutMs',
 ] as const;
 
 /** Checks a partial options object; throws on a value of the wrong kind. */
@@ -60,6 +65,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	checkOptions(options);
 	const resolved: ResolvedOptions = resolveOptions(options);
 	const openStreams = new Set<SseStream>();
+	const callbacks = new CallbackSender(() => ({
+		secret: resolved.webhookSecret,
+		retryBaseMs: resolved.webhookRetryBaseMs,
+		maxAttempts: resolved.webhookMaxAttempts,
+		timeoutMs: resolved.webhookTimeoutMs,
+	}));
 	const ctx: EmulatorContext = {
 		options: resolved,
 		store: new Store(),
@@ -67,6 +78,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			speed: () => resolved.speed,
 			padBytes: () => resolved.outputPadBytes,
 			statusEveryMs: () => resolved.statusEveryMs,
+			runEnding: (record) => callbacks.runEnding(record),
 		}),
 		faults: new FaultBook(),
 		counters: new CounterBook(() => openStreams.size),
@@ -99,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		url: `http://127.0.0.1:${port}`,
 		async close() {
 			ctx.scheduler.clear();
+			callbacks.stop();
 			endActivity();
 			await new Promise<void>((resolve) => {
 				server.close(() => resolve());
@@ -107,13 +120,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		reset() {
 			ctx.scheduler.clear();
+			callbacks.reset();
 			endActivity();
 			ctx.store.clear();
 			ctx.faults.clear();
 			ctx.counters.reset();
 		},
 		addFault: (rule) => ctx.faults.add(rule),
-		clearFaults: () => ctx.faults.clear(),
+		clearFaults: () => {
+			ctx.faults.clear();
+			callbacks.clearFaults();
+		},
 		counters: () => ctx.counters.snapshot(),
 		hold: (on) => ctx.scheduler.hold(on),
 		configure(changes) {
@@ -127,6 +144,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			}
 			ctx.scheduler.rescale(oldSpeed, resolved.speed);
 		},
+		addCallbackFault: (fault) => callbacks.addFault(fault),
+		callbacks: () => callbacks.snapshot(),
 		group(id) {
 			const group = ctx.store.groups.get(id);
 			if (!group) return undefined;
