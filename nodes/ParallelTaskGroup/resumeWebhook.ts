@@ -138,6 +138,6 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		this.logger.warn('Parallel callback could not be checked; asked to send it again', {
 			message: (error as Error).message,
 		});
-		return reply(503, { status: 'retry later' });
+		return reply(503, { status: 'retry later', reason: (error as Error).message });
 	}
 }

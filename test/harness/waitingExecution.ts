@@ -92,9 +92,11 @@ function expressLike(res: ServerResponse) {
 	return wrapper;
 }
 
+/** Execution IDs are unique per n8n instance; one counter keeps them unique across stand-ins. */
+let executionCounter = 0;
+
 export class WaitingEndpoint {
 	private readonly executions = new Map<string, Live>();
-	private counter = 0;
 
 	private constructor(
 		private readonly server: Server,
@@ -163,7 +165,7 @@ export class WaitingEndpoint {
 		credentials: ICredentialDataDecryptedObject,
 		settings: NodeSettings = {},
 	): ExecutionRecord {
-		const id = `exec${++this.counter}`;
+		const id = `exec${++executionCounter}`;
 		const node: INode = {
 			id: 'b8e2d2a0-0000-4000-8000-000000000001',
 			name: 'Parallel',
@@ -299,7 +301,10 @@ export class WaitingEndpoint {
 			this.answer(live, res, 404, { message: 'no such execution' });
 			return;
 		}
-		if (this.options.resumeToken && url.searchParams.get('signature') !== this.options.resumeToken) {
+		if (
+			this.options.resumeToken &&
+			url.searchParams.get('signature') !== this.options.resumeToken
+		) {
 			this.answer(live, res, 401, { error: 'Invalid token' });
 			return;
 		}

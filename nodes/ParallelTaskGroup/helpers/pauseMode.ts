@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, IWebhookDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, IWebhookDescription } from 'n8n-workflow';
 
 import type { RunWebhook } from '../../shared/models';
 import type { ParallelClient } from '../../shared/transport/client';
@@ -133,4 +133,13 @@ export function attachCallback(
 ): void {
 	const webhook = runWebhook(resumeUrl, taskGroupId);
 	for (const run of prepared.runs) run.input = { ...run.input, webhook };
+}
+
+/**
+ * What the node shows while the execution waits: its input, in a new array. n8n drops it on the
+ * resume; with the error output on, n8n empties the array it is given while sorting items, and
+ * the input array is the one n8n stores for the resume.
+ */
+export function parkedOutput(items: INodeExecutionData[]): INodeExecutionData[] {
+	return items.map((item, itemIndex) => ({ json: item.json, pairedItem: { item: itemIndex } }));
 }

@@ -5,7 +5,12 @@ import { prepareItems, submitItems } from '../../../helpers/addItems';
 import { AttemptMarker, executionKey } from '../../../helpers/attempts';
 import { errorItem } from '../../../helpers/itemErrors';
 import { connect, taskGroupIdOf } from '../../../helpers/items';
-import { attachCallback, preparePause, whileWaiting } from '../../../helpers/pauseMode';
+import {
+	attachCallback,
+	parkedOutput,
+	preparePause,
+	whileWaiting,
+} from '../../../helpers/pauseMode';
 import { waitForGroup } from '../../../helpers/waiting';
 import { enrichOutput, enrichSettings, readRecords } from './results';
 import { parkEnrich } from './pause';
@@ -48,7 +53,7 @@ export async function execute(
 	if (resumeUrl) {
 		const pause = { items, prepared, runs, failures, taskGroupId, ownGroup, settings };
 		// Parks the execution unless no run will call it back (every run already existed).
-		if (await parkEnrich(this, marker, pause)) return [items];
+		if (await parkEnrich(this, marker, pause)) return [parkedOutput(items)];
 	} else if (runIds.size) {
 		await waitForGroup(client, taskGroupId, {
 			deadline: started + maxWaitSeconds * 1000,

@@ -6,7 +6,7 @@ import type { RunStatus, TaskGroupStatus } from '../../../../shared/models';
 import { ACTIVE_RUN_STATUSES } from '../../../../shared/models';
 import type { ParallelClient } from '../../../../shared/transport/client';
 import { connect, taskGroupIdOf } from '../../../helpers/items';
-import { preparePause, runWebhook } from '../../../helpers/pauseMode';
+import { parkedOutput, preparePause, runWebhook } from '../../../helpers/pauseMode';
 import { savePauseState } from '../../../helpers/pauseState';
 
 /** How many of the group's active runs will not call this execution back when they end. */
@@ -86,5 +86,5 @@ export async function pauseWaitForCompletion(
 		taskGroupIds,
 	});
 	await context.putExecutionToWait(WAIT_INDEFINITELY);
-	return [items];
+	return [parkedOutput(items)];
 }
