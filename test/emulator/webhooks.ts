@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test infrastructure runs in Node, not in n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test infrastructure runs in Node, not in n8n */
 import { createHmac, randomUUID } from 'node:crypto';
 
 import type { TaskRun } from '../../nodes/shared/models';
@@ -110,6 +110,8 @@ export class CallbackSender {
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly inFlight = new Set<AbortController>();
 	private handled = new WeakSet<RunRecord>();
+	/** Bumped by stop(): callbacks of an earlier generation do nothing more. */
+	private generation = 0;
 
 	constructor(private readonly options: () => CallbackOptions) {}
 
@@ -134,6 +136,7 @@ export class CallbackSender {
 	}
 
 	stop(): void {
+		this.generation++;
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
 		for (const controller of this.inFlight) controller.abort();
@@ -211,7 +214,9 @@ export class CallbackSender {
 		const copies = delivery.duplicate ? 2 : 1;
 		if (delivery.duplicate) this.counters.duplicated++;
 		const answers = Array.from({ length: copies }, () => this.post(delivery, secret, timeoutMs));
+		const generation = this.generation;
 		void Promise.all(answers).then((statuses) => {
+			if (generation !== this.generation) return;
 			if (statuses.some((status) => typeof status === 'number' && status >= 200 && status < 300)) {
 				this.counters.delivered++;
 				this.counters.pending--;
@@ -227,6 +232,7 @@ export class CallbackSender {
 		timeoutMs: number,
 	): Promise<number | 'network'> {
 		const timestamp = Math.floor(Date.now() / 1000);
+		const generation = this.generation;
 		const controller = new AbortController();
 		this.inFlight.add(controller);
 		const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -252,6 +258,7 @@ export class CallbackSender {
 			clearTimeout(timer);
 			this.inFlight.delete(controller);
 		}
+		if (generation !== this.generation) return status;
 		const key = String(status);
 		this.counters.statuses[key] = (this.counters.statuses[key] ?? 0) + 1;
 		if (status === 'network' || status < 200 || status >= 300) this.counters.failedAttempts++;

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test infrastructure runs in Node, not in n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test infrastructure runs in Node, not in n8n */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +48,8 @@ export interface ExecutionRecord {
 	resumes: number;
 	/** Webhook answers by HTTP status. */
 	answers: Record<number, number>;
+	/** Errors the node's webhook() threw: n8n would resume the execution with them. */
+	webhookErrors: Error[];
 	/** Resolves when the execution has finished after a resume. */
 	finished: Promise<IRun>;
 	parked: Promise<IRun>;
@@ -105,9 +107,9 @@ export class WaitingEndpoint {
 	) {}
 
 	static async start(options: WaitingEndpointOptions): Promise<WaitingEndpoint> {
-		let endpoint: WaitingEndpoint | undefined;
+		const ref: { endpoint?: WaitingEndpoint } = {};
 		const server = createServer((req, res) => {
-			void endpoint!.handle(req, res).catch((error: Error) => {
+			void ref.endpoint!.handle(req, res).catch((error: Error) => {
 				if (!res.headersSent) {
 					res.statusCode = 500;
 					res.end(error.message);
@@ -116,8 +118,8 @@ export class WaitingEndpoint {
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 		const { port } = server.address() as AddressInfo;
-		endpoint = new WaitingEndpoint(server, `http://127.0.0.1:${port}/webhook-waiting`, options);
-		return endpoint;
+		ref.endpoint = new WaitingEndpoint(server, `http://127.0.0.1:${port}/webhook-waiting`, options);
+		return ref.endpoint;
 	}
 
 	async close(): Promise<void> {
@@ -125,6 +127,11 @@ export class WaitingEndpoint {
 			this.server.close(() => resolve());
 			this.server.closeAllConnections();
 		});
+	}
+
+	/** The ID the next `start` will give its execution. */
+	nextExecutionId(): string {
+		return `exec${executionCounter + 1}`;
 	}
 
 	execution(id: string): ExecutionRecord | undefined {
@@ -250,6 +257,7 @@ export class WaitingEndpoint {
 			runs: [],
 			resumes: 0,
 			answers: {},
+			webhookErrors: [],
 			parked: new Promise<IRun>((resolve) => (park = resolve)),
 			finished: new Promise<IRun>((resolve) => (finish = resolve)),
 			data: '',
@@ -358,8 +366,9 @@ export class WaitingEndpoint {
 			result = await live.nodeType.webhook!.call(context);
 		} catch (error) {
 			// n8n would resume the execution with this error: a test must see it.
+			live.webhookErrors.push(error as Error);
 			this.answer(live, res, 500, { message: (error as Error).message });
-			throw error;
+			return;
 		}
 		const status = res.headersSent ? res.statusCode : 200;
 		live.answers[status] = (live.answers[status] ?? 0) + 1;

@@ -3,7 +3,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ParallelTaskGroup } from '../../nodes/ParallelTaskGroup/ParallelTaskGroup.node.js';
 import { DEFAULT_API_KEY, DEFAULT_CALLBACK_SECRET, startEmulator } from '../emulator';
-import type { Emulator } from '../emulator';
 import { waitFor } from '../emulator/helpers';
 import { signature } from '../emulator/webhooks';
 import { companies } from '../harness/parallel';
@@ -18,7 +17,7 @@ const emulator = useForSuite(() =>
 const n8n1 = useForSuite(() => WaitingEndpoint.start({ claim: 'none' }));
 /** n8n 2.x: a resume token in the URL, and an atomic claim. */
 const n8n2 = useForSuite(() =>
-	WaitingEndpoint.start({ claim: 'atomic', resumeToken: 'tok3n-of-this-execution' }),
+	WaitingEndpoint.start({ claim: 'atomic', resumeToken: `t${Date.now().toString(36)}` }),
 );
 
 afterEach(() => {
@@ -48,6 +47,7 @@ async function callbacksSettled(): Promise<void> {
 }
 
 function expectEveryAnswer(execution: ExecutionRecord, items: IDataObject[]) {
+	expect(execution.webhookErrors).toEqual([]);
 	const run = execution.runs.at(-1)!;
 	const { items: output, errorItems } = resumedOutput(run);
 	expect(errorItems).toHaveLength(0);
@@ -244,7 +244,7 @@ describe('Enrich Items, Pause the Execution', () => {
 				'content-type': 'application/json',
 				'webhook-id': 'whevent_forged',
 				'webhook-timestamp': String(now),
-				'webhook-signature': signature('whsec_d3Jvbmc=', 'whevent_forged', now, body),
+				'webhook-signature': signature(`x${DEFAULT_CALLBACK_SECRET}`, 'whevent_forged', now, body),
 			},
 			body,
 		});
@@ -272,7 +272,9 @@ describe('Enrich Items, Pause the Execution', () => {
 			new ParallelTaskGroup(),
 			enrich(),
 			companies(2),
-			credentials({ webhookSecret: 'whsec_bm90LXRoZS1yaWdodC1zZWNyZXQ=' }),
+			credentials({
+				webhookSecret: `whsec_${Buffer.from('not the right one').toString('base64')}`,
+			}),
 		);
 		const gaveUp = emulator.callbacks().gaveUp;
 		await execution.parked;
