@@ -26,6 +26,8 @@ export interface EmulatorProcess {
 	/** Creates a task group through the public API, as a user (or the Create operation) would. */
 	createGroup(metadata?: Record<string, string>): Promise<string>;
 	configure(options: Partial<EmulatorOptions>): Promise<void>;
+	/** Freezes (or resumes) every run's progress; callbacks already due still go out. */
+	hold(on: boolean): Promise<void>;
 	/** Per-run webhook callbacks: faults (cleared with `clearFaults`) and counters. */
 	addCallbackFaults(faults: CallbackFault[]): Promise<void>;
 	clearFaults(): Promise<void>;
@@ -95,6 +97,12 @@ export async function startEmulatorProcess(
 			await json(
 				await control('/config', { method: 'POST', body: JSON.stringify(options) }),
 				'emulator config',
+			);
+		},
+		async hold(on) {
+			await json(
+				await control('/hold', { method: 'POST', body: JSON.stringify({ on }) }),
+				'emulator hold',
 			);
 		},
 		async addCallbackFaults(faults) {

@@ -223,7 +223,11 @@ export function pauseScenario(): PauseScenario {
 			const receiver = longReceiver!;
 			await restartWithPauseEnv(ctx);
 			const api = apiOf(ctx);
-			await ctx.emulator.configure({ speed: SLOW_SPEED, webhookRetryBaseMs: 1000 });
+			await ctx.emulator.configure({
+				speed: SLOW_SPEED,
+				webhookRetryBaseMs: 1000,
+				webhookMaxAttempts: 9,
+			});
 			try {
 				const before = (await ctx.emulator.counters()).runsCreated;
 				const started = Date.now();
@@ -279,13 +283,11 @@ export function pauseScenario(): PauseScenario {
 				const execution = await api.waitForExecution(executionId, 180_000);
 				const lastEnded = Date.now();
 				expectEqual(execution.status, 'success', 'execution status once resumed');
-				await waitFor(
-					'every callback to be answered',
-					async () => (await ctx.emulator.callbacks()).pending === 0,
-					{ timeoutMs: 120_000, intervalMs: 500 },
-				);
-				await observeQuietPeriod(3_000);
+				// Callbacks still coming (retries of those that failed while n8n was down) get 409
+				// from n8n; none may resume it again.
+				await observeQuietPeriod(5_000);
 				expectWrittenBackOnce(receiver, 50);
+				expectEqual((await api.executions(IDS.long)).length, 1, 'executions of the workflow');
 				const enriched = outputItems(execution.run, 'Enrich rows');
 				expectEqual(enriched.length, 50, 'items out of Enrich after the resume');
 				expectEqual(
@@ -301,6 +303,7 @@ export function pauseScenario(): PauseScenario {
 					`pause (${ctx.tag}): 50 pro runs; parked after ${seconds(parkedMs)}; n8n down ${seconds(downMs)} (${endedAtRestart - endedAtStop} runs ended meanwhile); resumed once after ${seconds(lastEnded - started)} (EXECUTIONS_TIMEOUT ${EXECUTIONS_TIMEOUT_S} s); callbacks: ${callbacks.attempts} attempts, ${callbacks.failedAttempts} failed, ${callbacks.delivered} delivered`,
 				);
 			} finally {
+				await ctx.emulator.hold(false);
 				await ctx.emulator.configure({ speed: FAST_SPEED, webhookRetryBaseMs: 5000 });
 			}
 		},
@@ -310,6 +313,7 @@ export function pauseScenario(): PauseScenario {
 			if (!ctx.instance.extraEnv.WEBHOOK_URL) await restartWithPauseEnv(ctx);
 			const api = apiOf(ctx);
 			await ctx.emulator.configure({ speed: FAULTS_SPEED, webhookRetryBaseMs: 500 });
+			const before = await ctx.emulator.callbacks();
 			await ctx.emulator.addCallbackFaults([
 				{ action: { type: 'lose', attempts: 2 }, times: 3 },
 				{ action: { type: 'duplicate' }, skip: 3, times: 3 },
@@ -317,9 +321,9 @@ export function pauseScenario(): PauseScenario {
 				{ action: { type: 'early', ms: 1500 }, skip: 9, times: -1 },
 			]);
 			try {
-				const before = (await ctx.emulator.counters()).runsCreated;
+				const groupsBefore = (await ctx.emulator.counters()).runsCreated;
 				const executionId = await api.runWorkflow(IDS.faults, START_NODE);
-				const taskGroupId = await groupCreatedSince(ctx, before, 12);
+				const taskGroupId = await groupCreatedSince(ctx, groupsBefore, 12);
 				await waitForStatus(api, executionId, 'waiting');
 				const [first] = await ctx.emulator.runInputs(taskGroupId);
 				const callbackUrl = (first.input.webhook as { url: string }).url;
@@ -333,22 +337,24 @@ export function pauseScenario(): PauseScenario {
 
 				const execution = await api.waitForExecution(executionId, 120_000);
 				expectEqual(execution.status, 'success', 'execution status once resumed');
-				await waitFor(
-					'every callback to be answered',
-					async () => (await ctx.emulator.callbacks()).pending === 0,
-					{ timeoutMs: 120_000, intervalMs: 500 },
-				);
-				await observeQuietPeriod(3_000);
+				await observeQuietPeriod(5_000);
 				expectWrittenBackOnce(receiver, 12);
-				const callbacks = await ctx.emulator.callbacks();
-				expectTrue(callbacks.lost >= 6, `lost callback attempts (${callbacks.lost})`);
-				expectTrue(callbacks.duplicated >= 3, `duplicated callbacks (${callbacks.duplicated})`);
-				expectTrue(callbacks.delayed >= 3, `late callbacks (${callbacks.delayed})`);
-				expectTrue(callbacks.early >= 1, `early callbacks (${callbacks.early})`);
+				expectEqual((await api.executions(IDS.faults)).length, 1, 'executions of the workflow');
+				const after = await ctx.emulator.callbacks();
+				const callbacks = {
+					lost: after.lost - before.lost,
+					duplicated: after.duplicated - before.duplicated,
+					delayed: after.delayed - before.delayed,
+					early: after.early - before.early,
+				};
+				expectEqual(callbacks.lost, 6, 'lost callback attempts');
+				expectEqual(callbacks.duplicated, 3, 'duplicated callbacks');
+				expectEqual(callbacks.delayed, 3, 'late callbacks');
+				expectEqual(callbacks.early, 3, 'early callbacks');
 				const counters = await ctx.emulator.counters();
 				expectEqual(counters.runsCreated[taskGroupId], 12, 'runs created (none twice)');
 				figure(
-					`pause faults (${ctx.tag}): 12 runs, ${callbacks.lost} lost, ${callbacks.duplicated} duplicated, ${callbacks.delayed} late, ${callbacks.early} early callbacks, 1 forged: resumed once; answers ${JSON.stringify(callbacks.statuses)}`,
+					`pause faults (${ctx.tag}): 12 runs, ${callbacks.lost} lost, ${callbacks.duplicated} duplicated, ${callbacks.delayed} late, ${callbacks.early} early callbacks, 1 forged: resumed once`,
 				);
 				log(`  pause: resumed once under callback faults`);
 			} finally {
