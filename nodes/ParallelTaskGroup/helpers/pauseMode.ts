@@ -120,6 +120,16 @@ export function assertReachableByParallel(
 
 /** The resume URL the runs will call, once it is known that Parallel can reach it. */
 export function preparePause(context: IExecuteFunctions, client: ParallelClient): string {
+	// As an AI agent's tool the node answers the agent; it cannot park the agent's execution.
+	if (context.getNode().type.endsWith('Tool')) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'Pause the Execution is not available to an AI agent',
+			{
+				description: "Set 'While Waiting' to 'Keep the Execution Running' for the tool.",
+			},
+		);
+	}
 	const resumeUrl = resumeUrlOf(context);
 	assertReachableByParallel(context, resumeUrl, client.baseUrl);
 	return resumeUrl;

@@ -116,8 +116,11 @@ function pauseWorkflow(
 				}),
 				credentials: { [CREDENTIAL_TYPE]: { ...credential } },
 			},
-			node('Collect rows', 600, 'n8n-nodes-base.code', 2, {
-				jsCode: 'return [{ json: { rows: $input.all().map((item) => item.json) } }];',
+			// Not a Code node: after an n8n 1.x restart its task runner may not reach the broker.
+			node('Collect rows', 600, 'n8n-nodes-base.aggregate', 1, {
+				aggregate: 'aggregateAllItemData',
+				destinationFieldName: 'rows',
+				options: {},
 			}),
 			node('Write back', 800, 'n8n-nodes-base.httpRequest', 4.2, {
 				method: 'POST',
@@ -252,26 +255,38 @@ export function pauseScenario(): PauseScenario {
 				});
 				expectEqual(forged.status, 503, 'answer to a forged callback for a working run');
 
+				const timeline: string[] = [];
+				const mark = async (what: string) =>
+					timeline.push(
+						`${what} at ${seconds(Date.now() - started)} (${await endedRuns(ctx, taskGroupId)} ended)`,
+					);
+				await mark('parked');
 				await waitFor(
 					'5 runs to end before stopping n8n',
 					async () => (await endedRuns(ctx, taskGroupId)) >= 5,
 					{ timeoutMs: 90_000, intervalMs: 500 },
 				);
+				await mark('5 ended');
 				expectEqual((await api.execution(executionId)).status, 'waiting', 'status before the stop');
 				const stoppedAt = Date.now();
 				const endedAtStop = await endedRuns(ctx, taskGroupId);
 				await ctx.instance.stop();
+				await mark('n8n stopped');
 				await waitFor(
 					'3 more runs to end while n8n is down',
 					async () => (await endedRuns(ctx, taskGroupId)) >= Math.min(50, endedAtStop + 3),
 					{ timeoutMs: 90_000, intervalMs: 500 },
 				);
+				// However slowly n8n starts here, runs are still working after the restart.
+				await ctx.emulator.hold(true);
+				await mark('emulator held');
 				await ctx.instance.start();
+				await mark('n8n started');
 				const downMs = Date.now() - stoppedAt;
 				const endedAtRestart = await endedRuns(ctx, taskGroupId);
 				expectTrue(
 					endedAtRestart < 50,
-					`runs still working after the restart (${endedAtRestart}/50)`,
+					`runs still working after the restart (${endedAtRestart}/50; ${timeline.join(', ')})`,
 				);
 				expectEqual(
 					(await api.execution(executionId)).status,
@@ -279,6 +294,7 @@ export function pauseScenario(): PauseScenario {
 					'status after the restart',
 				);
 				expectEqual(receiver.posts.length, 0, 'write-backs before the last run ended');
+				await ctx.emulator.hold(false);
 
 				const execution = await api.waitForExecution(executionId, 180_000);
 				const lastEnded = Date.now();
@@ -299,6 +315,7 @@ export function pauseScenario(): PauseScenario {
 				expectEqual(counters.runsCreated[taskGroupId], 50, 'runs created (none twice)');
 				expectEqual(counters.duplicateInputs[taskGroupId] ?? 0, 0, 'duplicate inputs');
 				const callbacks = await ctx.emulator.callbacks();
+				log(`  pause timeline: ${timeline.join(', ')}`);
 				figure(
 					`pause (${ctx.tag}): 50 pro runs; parked after ${seconds(parkedMs)}; n8n down ${seconds(downMs)} (${endedAtRestart - endedAtStop} runs ended meanwhile); resumed once after ${seconds(lastEnded - started)} (EXECUTIONS_TIMEOUT ${EXECUTIONS_TIMEOUT_S} s); callbacks: ${callbacks.attempts} attempts, ${callbacks.failedAttempts} failed, ${callbacks.delivered} delivered`,
 				);
