@@ -32,9 +32,31 @@ fi
 NODE_HOME="$(dirname "$(dirname "$NODE_BIN")")"
 NODE_MAJOR="$("$NODE_BIN" -p 'process.versions.node.split(".")[0]')"
 
+# Checks what an install built before it is marked complete: the native sqlite3 module loads and
+# opens a database, and the n8n binary answers --version with the expected version.
+verify_build() {
+	local dir="$1" version="$2"
+	if ! (cd "$dir" && "$NODE_BIN" -e '
+		const sqlite3 = require("sqlite3");
+		const db = new sqlite3.Database(":memory:");
+		db.get("select 1 as one", (err, row) => { if (err || !row || row.one !== 1) process.exit(1); db.close(); });
+	' >&2); then
+		log "n8n $version: the sqlite3 native module does not load in $dir."
+		log "  The build needs python3, make and g++. Fix that, then run this again (the folder is redone)."
+		return 1
+	fi
+	local got
+	got="$(cd "$dir" && "$NODE_BIN" node_modules/n8n/bin/n8n --version 2>/dev/null | tail -n 1)"
+	if [ "$got" != "$version" ]; then
+		log "n8n $version: node_modules/n8n/bin/n8n --version printed '$got'."
+		return 1
+	fi
+	log "n8n $version: checked (sqlite3 loads, n8n --version = $got)"
+}
+
 for version in $VERSIONS; do
 	dir="$CACHE/n8n-$version-node$NODE_MAJOR"
-	if [ -f "$dir/.complete" ]; then
+	if [ -f "$dir/.complete" ] && verify_build "$dir" "$version"; then
 		log "n8n $version: cached in $dir"
 		continue
 	fi
@@ -46,8 +68,11 @@ for version in $VERSIONS; do
 	printf '{"private":true,"dependencies":{"n8n":"%s"},"overrides":%s}\n' "$version" "$overrides" > "$dir/package.json"
 	started=$(date +%s)
 	(cd "$dir" && PATH="$NODE_HOME/bin:$PATH" npm install --no-audit --no-fund --ignore-scripts --omit=dev >&2)
-	(cd "$dir" && PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" npm_config_build_from_source=true \
-		npm rebuild sqlite3 >&2)
+	# `npm run`/`npm start` export the repo's ignore-scripts=true to children (n8n-notes trap 4): without
+	# the explicit override the rebuild compiles nothing and still reports success.
+	(cd "$dir" && PATH="$NODE_HOME/bin:$PATH" npm_config_ignore_scripts=false npm_config_nodedir="$NODE_HOME" \
+		npm_config_build_from_source=true npm rebuild sqlite3 --ignore-scripts=false >&2)
+	verify_build "$dir" "$version"
 	touch "$dir/.complete"
 	log "n8n $version: installed in $(( $(date +%s) - started )) s"
 done
