@@ -52,8 +52,11 @@ export interface CallbackCounters {
 	failedAttempts: number;
 	/** Attempts lost on purpose (fault `lose`). */
 	lost: number;
+	/** Attempts sent twice (fault `duplicate`; each retry of such a callback counts again). */
 	duplicated: number;
+	/** Run ends whose callback left late (fault `delay`). */
 	delayed: number;
+	/** Run ends whose callback left before the end showed (fault `early`). */
 	early: number;
 	/** Run ends whose callback was given up after `maxAttempts`. */
 	gaveUp: number;
