@@ -10,7 +10,7 @@ import { CREDENTIAL_TYPE, ParallelClient } from '../shared/transport/client';
 import type { RunRecord } from '../shared/results';
 import { decideEnrich, decideWait, parseCallback } from './helpers/pauseDecision';
 import type { Verdict } from './helpers/pauseDecision';
-import { markResumed, oneAtATime, wasResumed } from './helpers/pauseGuard';
+import { claimResume, wasResumed } from './helpers/pauseGuard';
 import { checkSignature } from './helpers/pauseSignature';
 import { loadPauseState } from './helpers/pauseState';
 import type { EnrichPause, PauseState, WaitPause } from './helpers/pauseState';
@@ -104,35 +104,34 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		const state = loadPauseState(this);
 		if (!state) return reply(200, { status: 'ignored', reason: 'this node is not waiting' });
 		const executionId = this.getExecutionId();
-		return await oneAtATime(executionId, async () => {
-			if (wasResumed(executionId)) return reply(200, { status: 'ignored', reason: 'resumed' });
-			const credentials = await this.getCredentials<{ webhookSecret?: string }>(CREDENTIAL_TYPE);
-			const verdict = await decide(this, state, credentials);
-			if (verdict.action === 'forged') {
-				this.logger.warn('Parallel callback refused: its signature does not check out', {
-					reason: verdict.reason,
-				});
-				return reply(401, { status: 'refused', reason: verdict.reason });
-			}
-			if (verdict.action === 'ignore' || verdict.action === 'wait') {
-				this.logger.debug('Parallel callback acknowledged', { reason: verdict.reason });
-				return reply(200, { status: verdict.action === 'wait' ? 'waiting' : 'ignored' });
-			}
-			if (verdict.action === 'retryLater') {
-				this.logger.debug('Parallel callback came early; asked to send it again', {
-					reason: verdict.reason,
-				});
-				return reply(503, { status: 'retry later', reason: verdict.reason });
-			}
-			const output =
-				state.operation === 'enrich' && verdict.action === 'resumeEnrich'
-					? enrichResumeOutput(this, state, verdict.records)
-					: waitResumeOutput(state as WaitPause, verdict);
-			markResumed(executionId);
-			this.logger.info('Parallel runs have ended; resuming the execution', { executionId });
-			response.status(200).json({ status: 'resumed' });
-			return { noWebhookResponse: true, workflowData: [output] };
-		});
+		if (wasResumed(executionId)) return reply(200, { status: 'ignored', reason: 'resumed' });
+		const credentials = await this.getCredentials<{ webhookSecret?: string }>(CREDENTIAL_TYPE);
+		const verdict = await decide(this, state, credentials);
+		if (verdict.action === 'forged') {
+			this.logger.warn('Parallel callback refused: its signature does not check out', {
+				reason: verdict.reason,
+			});
+			return reply(401, { status: 'refused', reason: verdict.reason });
+		}
+		if (verdict.action === 'ignore' || verdict.action === 'wait') {
+			this.logger.debug('Parallel callback acknowledged', { reason: verdict.reason });
+			return reply(200, { status: verdict.action === 'wait' ? 'waiting' : 'ignored' });
+		}
+		if (verdict.action === 'retryLater') {
+			this.logger.debug('Parallel callback came early; asked to send it again', {
+				reason: verdict.reason,
+			});
+			return reply(503, { status: 'retry later', reason: verdict.reason });
+		}
+		const output =
+			state.operation === 'enrich' && verdict.action === 'resumeEnrich'
+				? enrichResumeOutput(this, state, verdict.records)
+				: waitResumeOutput(state as WaitPause, verdict);
+		// Another callback, checked at the same time, may have resumed it already.
+		if (!claimResume(executionId)) return reply(200, { status: 'ignored', reason: 'resumed' });
+		this.logger.info('Parallel runs have ended; resuming the execution', { executionId });
+		response.status(200).json({ status: 'resumed' });
+		return { noWebhookResponse: true, workflowData: [output] };
 	} catch (error) {
 		// The API could not be read: Parallel sends the callback again later.
 		this.logger.warn('Parallel callback could not be checked; asked to send it again', {

@@ -1,11 +1,9 @@
 /**
- * One callback at a time per waiting execution in this n8n process, and none after the one that
- * resumed it. n8n 2.x claims a resume atomically in its database, but n8n 1.x does not: two
- * callbacks that both find every run ended would both resume the execution there. The window is
- * the time from n8n reading the waiting execution to marking it running again, which includes
- * this node's API reads; serializing here closes it within one process.
+ * At most one resume per waiting execution from this n8n process. n8n 2.x claims a resume
+ * atomically in its database, but n8n 1.x does not: two callbacks that both find every run ended
+ * would both resume the execution there. Claiming is synchronous (check and set with no await in
+ * between), so callbacks are still checked in parallel and only the resume is exclusive.
  */
-const chains = new Map<string, Promise<unknown>>();
 const resumedAt = new Map<string, number>();
 
 /** How long a resumed execution refuses further resumes here (n8n marks it running meanwhile). */
@@ -22,22 +20,9 @@ export function wasResumed(executionId: string): boolean {
 	return resumedAt.has(executionId);
 }
 
-export function markResumed(executionId: string): void {
+/** True for the first caller only: that callback resumes the execution. */
+export function claimResume(executionId: string): boolean {
+	if (wasResumed(executionId)) return false;
 	resumedAt.set(executionId, Date.now());
-}
-
-/** Runs `work` after every earlier callback of the same execution has been answered. */
-export async function oneAtATime<T>(executionId: string, work: () => Promise<T>): Promise<T> {
-	const previous = chains.get(executionId) ?? Promise.resolve();
-	const current = previous.then(work, work);
-	const settled = current.then(
-		() => undefined,
-		() => undefined,
-	);
-	chains.set(executionId, settled);
-	try {
-		return await current;
-	} finally {
-		if (chains.get(executionId) === settled) chains.delete(executionId);
-	}
+	return true;
 }
