@@ -43,6 +43,7 @@ import { enrichRows } from './scenarios/enrichRows';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
 import { pauseScenario } from './scenarios/pauseMode';
+import { savedWorkflowsScenario } from './scenarios/savedWorkflows';
 import { triggerBasicScenario } from './scenarios/triggerBasic';
 import { triggerRestartScenario } from './scenarios/triggerRestart';
 
@@ -128,6 +129,9 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 			headless.verify(result, ctx);
 		});
 	}
+	await scenario(`${tag}: workflows saved with every node version run as recorded`, () =>
+		savedWorkflowsScenario(ctx),
+	);
 
 	await step(`${tag}: start n8n`, async () =>
 		figure(`${tag} start: ${seconds(await instance.start())}`),

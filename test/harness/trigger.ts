@@ -37,6 +37,8 @@ export interface StartTriggerOptions {
 	/** Static data saved by an earlier instance: a restart, or a deactivate/activate. */
 	staticData?: IDataObject;
 	mode?: 'trigger' | 'manual';
+	/** The node version the workflow was saved with (default 1). */
+	typeVersion?: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 		id: 'b7d1c1f0-0000-4000-8000-000000000002',
 		name: 'Parallel Trigger',
 		type: `${PACKAGE}.${nodeType.description.name}`,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters,
 		credentials: { parallelTaskGroupApi: { id: 'cred1', name: 'Parallel (test)' } },

@@ -77,6 +77,32 @@ export function nodeTypesOf(...types: INodeType[]): INodeTypes {
 	};
 }
 
+/** What n8n hands the execution engine, reduced to what the package's nodes use. */
+export function harnessAdditionalData(
+	hooks: ExecutionLifecycleHooks,
+	credentials: ICredentialDataDecryptedObject,
+): IWorkflowExecuteAdditionalData {
+	const noop = () => undefined;
+	return {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper({ parallelTaskGroupApi: credentials }),
+		currentNodeParameters: undefined,
+		executionId: 'exec1',
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		variables: {},
+		currentNodeExecutionIndex: 0,
+		sendDataToUI: noop,
+		setExecutionStatus: noop,
+		logAiEvent: noop,
+		getRunExecutionData: async () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
 /**
  * Runs one node inside n8n-core's real WorkflowExecute: the real execute context and request
  * helpers (so requests really go over HTTP), parameter resolution with expressions, continueOnFail,
@@ -133,27 +159,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 	const done = new Promise<IRun>((resolve) => (finished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
 
-	const noop = () => undefined;
-	const additionalData = {
-		hooks,
-		credentialsHelper: new TestCredentialsHelper({
-			parallelTaskGroupApi: options.credentials ?? {},
-		}),
-		currentNodeParameters: undefined,
-		executionId: 'exec1',
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		variables: {},
-		currentNodeExecutionIndex: 0,
-		sendDataToUI: noop,
-		setExecutionStatus: noop,
-		logAiEvent: noop,
-		getRunExecutionData: async () => undefined,
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = harnessAdditionalData(hooks, options.credentials ?? {});
 
 	const inputRun = {
 		startTime: 0,
