@@ -1,4 +1,5 @@
-// Build: compile TypeScript, bundle the one third-party runtime library (eventsource-parser) into
+// Build: compile TypeScript, bundle the third-party runtime libraries (eventsource-parser, and
+// @noble/hashes + @scure/base for webhook signatures) into
 // dist so the published package has no runtime dependencies, copy the icons, then prove that
 // nothing in dist requires anything but n8n-workflow and its own files.
 const { execFileSync } = require('node:child_process');
@@ -9,7 +10,10 @@ const esbuild = require('esbuild');
 
 const DIST = path.join(__dirname, 'dist');
 // Source files that only re-export a bundled library. esbuild replaces tsc's output for each.
-const VENDOR_ENTRIES = ['nodes/shared/vendor/eventsourceParser.ts'];
+const VENDOR_ENTRIES = [
+	'nodes/shared/vendor/eventsourceParser.ts',
+	'nodes/shared/vendor/webhookCrypto.ts',
+];
 const ALLOWED_REQUIRES = new Set(['n8n-workflow']);
 
 function clean(done) {

@@ -6,13 +6,14 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 	transform: {
 		'^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
-		// eventsource-parser ships only ES modules; the published build bundles it (gulpfile.js).
+		// eventsource-parser, @noble/hashes and @scure/base ship only ES modules; the published build
+		// bundles them (gulpfile.js).
 		'^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
 	},
 	// Node files are imported as `X.node.js`: without the suffix tsx would pick the codex file
 	// X.node.json that n8n wants beside each node.
 	moduleNameMapper: { '^(\\.{1,2}/.*\\.node)\\.js$': '$1.ts' },
-	transformIgnorePatterns: ['/node_modules/(?!eventsource-parser/)'],
+	transformIgnorePatterns: ['/node_modules/(?!(eventsource-parser|@noble/hashes|@scure/base)/)'],
 	setupFiles: ['<rootDir>/test/setup/quietN8n.ts'],
 	testTimeout: 30_000,
 };

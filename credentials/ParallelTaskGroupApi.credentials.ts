@@ -43,6 +43,15 @@ export class ParallelTaskGroupApi implements ICredentialType {
 			description:
 				'Whether to accept a Base URL that starts with http:// for a host other than this machine. The API key then crosses the network unencrypted: use it only for a proxy on a network you trust.',
 		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Optional. Your account's webhook secret, from platform.parallel.ai under Settings > Webhooks. When set, callbacks to executions paused by this node must carry Parallel's signature.",
+		},
 	];
 
 	// A function rather than a `={{$credentials.apiKey}}` header template: n8n 2.41 cannot resolve

@@ -7,6 +7,8 @@ import type {
 } from 'n8n-workflow';
 
 import { asNodeError, errorForItem, errorItem } from './helpers/itemErrors';
+import { PAUSE_WEBHOOKS } from './helpers/pauseMode';
+import { resumeWebhook } from './resumeWebhook';
 import { taskGroupOperations, taskGroupProperties } from './resources/taskGroup';
 import { taskRunOperations, taskRunProperties } from './resources/taskRun';
 
@@ -25,6 +27,8 @@ export class ParallelTaskGroup implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'parallelTaskGroupApi', required: true }],
+		// Served only while an execution waits in 'Pause the Execution' mode: see resumeWebhook.
+		webhooks: PAUSE_WEBHOOKS,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -41,6 +45,8 @@ export class ParallelTaskGroup implements INodeType {
 			...taskRunProperties,
 		],
 	};
+
+	webhook = resumeWebhook;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as string;

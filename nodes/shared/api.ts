@@ -45,17 +45,22 @@ export async function getTaskGroup(
 	});
 }
 
+/** The beta feature a run's `webhook` needs (notes 1.1): sent whenever a run carries one. */
+export const WEBHOOK_BETA = 'webhook-2025-08-12';
+
 /** One add-runs POST (at most 1,000 inputs). Never resent blindly: see `submitOnce`. */
 export async function submitRuns(
 	client: ParallelClient,
 	taskGroupId: string,
 	request: TaskGroupRunRequest,
 ): Promise<SubmitOutcome<TaskGroupRunResponse>> {
+	const usesWebhooks = request.inputs.some((input) => input.webhook);
 	return await client.submitOnce<TaskGroupRunResponse>({
 		path: `${group(taskGroupId)}/runs`,
 		qs: { refresh_status: 'false' },
 		body: request,
 		subject: { taskGroupId },
+		...(usesWebhooks ? { betas: [WEBHOOK_BETA] } : {}),
 	});
 }
 

@@ -96,6 +96,12 @@ export interface SourcePolicy {
 	after_date?: string | null;
 }
 
+/** A run's callback: Parallel POSTs `{timestamp, type, data: TaskRun}` to `url` (notes 6.8). */
+export interface RunWebhook {
+	url: string;
+	event_types?: Array<'task_run.status'>;
+}
+
 export interface TaskRunInput {
 	input: string | Record<string, unknown>;
 	processor: string;
@@ -105,6 +111,7 @@ export interface TaskRunInput {
 	task_spec?: TaskSpec | null;
 	previous_interaction_id?: string | null;
 	enable_events?: boolean | null;
+	webhook?: RunWebhook | null;
 }
 
 export interface TaskGroupRunRequest {

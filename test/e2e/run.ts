@@ -27,7 +27,13 @@ import { makeRunDir } from './harness/paths';
 import { ProcessRegistry } from './harness/processes';
 import { E2E_OWNER, FAST_SPEED } from './harness/suite';
 import type { MajorContext, SuiteContext } from './harness/suite';
-import { BAD_KEY_CREDENTIAL, EMULATOR_CREDENTIAL, parallelCredential } from './harness/credentials';
+import {
+	BAD_KEY_CREDENTIAL,
+	EMULATOR_CREDENTIAL,
+	parallelCredential,
+	SIGNED_CREDENTIAL,
+} from './harness/credentials';
+import { DEFAULT_CALLBACK_SECRET } from '../emulator';
 import { addRunsGetResults } from './scenarios/addRunsGetResults';
 import { badCredentialErrorOutput, badCredentialStops } from './scenarios/badCredential';
 import { credentialTest } from './scenarios/credentialTest';
@@ -36,6 +42,7 @@ import { enrichFailure } from './scenarios/enrichFailure';
 import { enrichRows } from './scenarios/enrichRows';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
+import { pauseScenario } from './scenarios/pauseMode';
 import { savedWorkflowsScenario } from './scenarios/savedWorkflows';
 import { PAYING_ONCE } from './scenarios/payingOnce';
 import { triggerBasicScenario } from './scenarios/triggerBasic';
@@ -98,16 +105,21 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		instance.importCredentials([
 			parallelCredential(EMULATOR_CREDENTIAL, suite.emulator.apiKey, suite.emulator.url),
 			parallelCredential(BAD_KEY_CREDENTIAL, `wrong-${suite.emulator.apiKey}`, suite.emulator.url),
+			parallelCredential(SIGNED_CREDENTIAL, suite.emulator.apiKey, suite.emulator.url, {
+				webhookSecret: DEFAULT_CALLBACK_SECRET,
+			}),
 		]),
 	);
 	for (const headless of HEADLESS) await headless.prepare?.(ctx);
 	const trigger = ctx.build.major === 2 ? triggerRestartScenario() : triggerBasicScenario();
+	const pause = pauseScenario();
 	const examples = exampleWorkflows().map((example) => example.workflow);
 	const workflows = [
 		// The examples exactly as published (they must import; the editor scenario opens them).
 		...examples,
 		...HEADLESS.map((headless) => headless.workflow(ctx)),
 		...(options.trigger ? await trigger.prepare(ctx) : []),
+		...(await pause.prepare(ctx)),
 	];
 	await step(
 		`${tag}: import the examples and ${workflows.length - examples.length} runnable variants`,
@@ -150,6 +162,18 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 				? 'trigger: one execution per run across an n8n restart'
 				: 'trigger: one execution per run';
 		await scenario(`${tag}: ${title}`, () => trigger.run(ctx));
+	}
+	try {
+		await scenario(
+			`${tag}: pause: 50 rows, n8n restarted during the wait, resumed once with every answer`,
+			() => pause.runLong(ctx),
+		);
+		await scenario(
+			`${tag}: pause: lost, duplicated, late, early and forged callbacks, resumed once`,
+			() => pause.runFaults(ctx),
+		);
+	} finally {
+		await pause.close();
 	}
 	await step(`${tag}: stop n8n`, async () =>
 		figure(`${tag} stop: ${seconds(await instance.stop())}`),

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { writeJson } from './server';
 import type { Emulator, EmulatorOptions, FaultRule } from './types';
+import type { CallbackFault } from './webhooks';
 
 export const CONTROL_PREFIX = '/__emulator';
 
@@ -48,6 +49,12 @@ export async function serveControl(
 		} else if (action === 'DELETE /faults') {
 			emulator.clearFaults();
 			writeJson(res, 200, { ok: true });
+		} else if (action === 'POST /callback-faults') {
+			const faults = (Array.isArray(body) ? body : [body]) as CallbackFault[];
+			for (const fault of faults) emulator.addCallbackFault(fault);
+			writeJson(res, 200, { ok: true, added: faults.length });
+		} else if (action === 'GET /callbacks') {
+			writeJson(res, 200, emulator.callbacks());
 		} else if (action === 'GET /counters') {
 			writeJson(res, 200, emulator.counters());
 		} else if (action === 'POST /reset') {

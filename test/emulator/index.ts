@@ -11,6 +11,7 @@ import { serveApi, writeJson } from './server';
 import type { SseStream } from './sse';
 import { startRedirectTarget } from './redirectTarget';
 import { Store } from './store';
+import { CallbackSender } from './webhooks';
 import { resolveOptions } from './types';
 import type { Emulator, EmulatorOptions, ResolvedOptions } from './types';
 
@@ -23,7 +24,8 @@ export type {
 	GroupSnapshot,
 	RouteName,
 } from './types';
-export { DEFAULT_API_KEY } from './types';
+export { DEFAULT_API_KEY, DEFAULT_CALLBACK_SECRET } from './types';
+export type { CallbackCounters, CallbackFault } from './webhooks';
 
 const NUMBER_OPTIONS = [
 	'speed',
@@ -33,6 +35,9 @@ const NUMBER_OPTIONS = [
 	'maxHoldMs',
 	'outputPadBytes',
 	'statusEveryMs',
+	'webhookRetryBaseMs',
+	'webhookMaxAttempts',
+	'webhookTimeoutMs',
 ] as const;
 
 /** Checks a partial options object; throws on a value of the wrong kind. */
@@ -62,6 +67,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const resolved: ResolvedOptions = resolveOptions(options);
 	const openStreams = new Set<SseStream>();
 	const redirectTarget = await startRedirectTarget();
+	const callbacks = new CallbackSender(() => ({
+		secret: resolved.webhookSecret,
+		retryBaseMs: resolved.webhookRetryBaseMs,
+		maxAttempts: resolved.webhookMaxAttempts,
+		timeoutMs: resolved.webhookTimeoutMs,
+	}));
 	const ctx: EmulatorContext = {
 		options: resolved,
 		store: new Store(),
@@ -69,6 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			speed: () => resolved.speed,
 			padBytes: () => resolved.outputPadBytes,
 			statusEveryMs: () => resolved.statusEveryMs,
+			runEnding: (record) => callbacks.runEnding(record),
 		}),
 		faults: new FaultBook(),
 		counters: new CounterBook(() => openStreams.size),
@@ -106,6 +118,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		redirectTargetUrl: redirectTarget.url,
 		async close() {
 			ctx.scheduler.clear();
+			callbacks.stop();
 			endActivity();
 			await redirectTarget.close();
 			await new Promise<void>((resolve) => {
@@ -115,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		reset() {
 			ctx.scheduler.clear();
+			callbacks.reset();
 			endActivity();
 			ctx.store.clear();
 			ctx.faults.clear();
@@ -122,7 +136,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			redirectTarget.reset();
 		},
 		addFault: (rule) => ctx.faults.add(rule),
-		clearFaults: () => ctx.faults.clear(),
+		clearFaults: () => {
+			ctx.faults.clear();
+			callbacks.clearFaults();
+		},
 		counters: () => ({ ...ctx.counters.snapshot(), redirectTarget: redirectTarget.counts() }),
 		hold: (on) => ctx.scheduler.hold(on),
 		configure(changes) {
@@ -136,6 +153,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			}
 			ctx.scheduler.rescale(oldSpeed, resolved.speed);
 		},
+		addCallbackFault: (fault) => callbacks.addFault(fault),
+		callbacks: () => callbacks.snapshot(),
 		group(id) {
 			const group = ctx.store.groups.get(id);
 			if (!group) return undefined;

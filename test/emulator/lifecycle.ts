@@ -38,6 +38,8 @@ export interface LifecycleHooks {
 	speed(): number;
 	padBytes(): number;
 	statusEveryMs(): number;
+	/** Just before a run's end applies; returns real ms to hold the end back (0 = apply now). */
+	runEnding?(record: RunRecord): number;
 }
 
 interface Pending {
@@ -94,9 +96,9 @@ export class RunScheduler {
 		this.heldTotal = 0;
 	}
 
-	private push(record: RunRecord, realisticMs: number): void {
+	private push(record: RunRecord, realisticMs: number, realMs?: number): void {
 		const item = {
-			due: this.now() + realisticMs * this.hooks.speed(),
+			due: this.now() + (realMs ?? realisticMs * this.hooks.speed()),
 			order: this.order++,
 			record,
 		};
@@ -163,6 +165,11 @@ export class RunScheduler {
 		if (record.run.status === 'queued') {
 			this.transition(record, 'running');
 			this.push(record, record.plan.runningMs);
+			return;
+		}
+		const holdBackMs = this.hooks.runEnding?.(record) ?? 0;
+		if (holdBackMs > 0) {
+			this.push(record, 0, holdBackMs);
 			return;
 		}
 		if (record.needsAction) {

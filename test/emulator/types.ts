@@ -1,4 +1,6 @@
 // Public types of the emulator; index.ts re-exports them.
+import { DEFAULT_CALLBACK_SECRET } from './webhooks';
+import type { CallbackCounters, CallbackFault } from './webhooks';
 
 export interface EmulatorOptions {
 	/** 0 (default) = a random free port. The host is always 127.0.0.1. */
@@ -23,11 +25,20 @@ export interface EmulatorOptions {
 	replayWithoutCursor?: 'all' | 'none';
 	/** Minimum interval in real ms between progress task_group_status events, default 1000. */
 	statusEveryMs?: number;
+	/** Signs per-run webhook callbacks (Standard Webhooks), default a fixed `whsec_` secret. */
+	webhookSecret?: string;
+	/** First retry delay of a callback in real ms, doubled per attempt, default 5000 (Parallel's). */
+	webhookRetryBaseMs?: number;
+	/** Attempts per callback before giving up, default 10. */
+	webhookMaxAttempts?: number;
+	/** Per-attempt timeout of a callback in real ms, default 10000. */
+	webhookTimeoutMs?: number;
 }
 
 export type ResolvedOptions = Required<EmulatorOptions>;
 
 export const DEFAULT_API_KEY = 'emulator-key';
+export { DEFAULT_CALLBACK_SECRET };
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
 	return {
@@ -42,6 +53,10 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
 		sseIdLines: options.sseIdLines ?? false,
 		replayWithoutCursor: options.replayWithoutCursor ?? 'all',
 		statusEveryMs: options.statusEveryMs ?? 1000,
+		webhookSecret: options.webhookSecret ?? DEFAULT_CALLBACK_SECRET,
+		webhookRetryBaseMs: options.webhookRetryBaseMs ?? 5000,
+		webhookMaxAttempts: options.webhookMaxAttempts ?? 10,
+		webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
 	};
 }
 
@@ -123,4 +138,7 @@ export interface Emulator {
 	hold(on: boolean): void;
 	configure(options: Partial<EmulatorOptions>): void;
 	group(id: string): GroupSnapshot | undefined;
+	/** Per-run webhook callbacks: faults (see webhooks.ts) and counters. */
+	addCallbackFault(fault: CallbackFault): void;
+	callbacks(): CallbackCounters;
 }

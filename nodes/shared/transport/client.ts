@@ -45,6 +45,8 @@ export interface ApiRequest {
 	 * an attempt's cut-off is shortened to it. The policy's budget from now when absent.
 	 */
 	deadline?: number;
+	/** `parallel-beta` feature names the request uses, e.g. `webhook-2025-08-12`. */
+	betas?: string[];
 }
 
 export interface StreamOptions {
@@ -229,6 +231,7 @@ export class ParallelClient {
 				path: request.path,
 				qs: request.qs,
 				body: request.body,
+				betas: request.betas,
 				timeoutMs: attemptTimeoutMs(request.timeoutMs ?? schedule.attemptTimeoutMs, deadline),
 				signal: this.options.signal,
 				streamCloser,

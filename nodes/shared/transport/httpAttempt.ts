@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, IHttpRequestOptions, ITriggerFunctions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ITriggerFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { anySignal, pause } from './pause';
 import { isCancellation, networkErrorCode } from './retry';
@@ -7,7 +12,7 @@ import { destroyStream } from './sse';
 
 export const CREDENTIAL_TYPE = 'parallelTaskGroupApi';
 
-export type RequestContext = IExecuteFunctions | ITriggerFunctions;
+export type RequestContext = IExecuteFunctions | ITriggerFunctions | IWebhookFunctions;
 
 export interface HttpResponse {
 	statusCode: number;
@@ -28,6 +33,8 @@ export interface AttemptOptions {
 	path: string;
 	qs?: IHttpRequestOptions['qs'];
 	body?: unknown;
+	/** Sent as one comma-joined `parallel-beta` header, as Parallel's SDK does. */
+	betas?: string[];
 	/** The attempt's cut-off; for a stream, how long its headers may take. */
 	timeoutMs: number;
 	signal?: AbortSignal;
@@ -55,6 +62,7 @@ export async function sendAttempt(
 		headers: {
 			accept: streamCloser ? 'text/event-stream' : 'application/json',
 			...(hasBody ? { 'content-type': 'application/json' } : {}),
+			...(options.betas?.length ? { 'parallel-beta': options.betas.join(',') } : {}),
 		},
 		body: hasBody ? requestBody(options.body) : undefined,
 		returnFullResponse: true,

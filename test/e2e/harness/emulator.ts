@@ -4,7 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-import type { Counters, FaultRule, GroupSnapshot } from '../../emulator';
+import type {
+	CallbackCounters,
+	CallbackFault,
+	Counters,
+	EmulatorOptions,
+	FaultRule,
+	GroupSnapshot,
+} from '../../emulator';
 import { registerSecret } from './log';
 import { REPO_ROOT } from './paths';
 import { createTaskGroup } from './parallelApi';
@@ -22,7 +29,17 @@ export interface EmulatorProcess {
 	/** Adds runs to a group through the public API (lite, one per input). */
 	addRuns(taskGroupId: string, inputs: Array<Record<string, unknown>>): Promise<void>;
 	addFault(rule: FaultRule): Promise<void>;
+	configure(options: Partial<EmulatorOptions>): Promise<void>;
+	/** Freezes (or resumes) every run's progress; callbacks already due still go out. */
+	hold(on: boolean): Promise<void>;
+	/** Per-run webhook callbacks: faults (cleared with `clearFaults`) and counters. */
+	addCallbackFaults(faults: CallbackFault[]): Promise<void>;
 	clearFaults(): Promise<void>;
+	callbacks(): Promise<CallbackCounters>;
+	/** Each run of a group with its input as submitted (`/runs?include_input=true`). */
+	runInputs(
+		taskGroupId: string,
+	): Promise<Array<{ run: { run_id: string; status: string }; input: Record<string, unknown> }>>;
 }
 
 async function json<T>(response: Response, what: string): Promise<T> {
@@ -98,8 +115,42 @@ export async function startEmulatorProcess(
 				'emulator fault',
 			);
 		},
+		async configure(options) {
+			await json(
+				await control('/config', { method: 'POST', body: JSON.stringify(options) }),
+				'emulator config',
+			);
+		},
+		async hold(on) {
+			await json(
+				await control('/hold', { method: 'POST', body: JSON.stringify({ on }) }),
+				'emulator hold',
+			);
+		},
+		async addCallbackFaults(faults) {
+			await json(
+				await control('/callback-faults', { method: 'POST', body: JSON.stringify(faults) }),
+				'emulator callback faults',
+			);
+		},
 		async clearFaults() {
-			await json(await control('/faults', { method: 'DELETE' }), 'emulator faults cleared');
+			await json(await control('/faults', { method: 'DELETE' }), 'emulator clear faults');
+		},
+		async callbacks() {
+			return await json<CallbackCounters>(await control('/callbacks'), 'emulator callbacks');
+		},
+		async runInputs(taskGroupId) {
+			const response = await fetch(
+				`${url}/v1/tasks/groups/${encodeURIComponent(taskGroupId)}/runs?include_input=true`,
+				{ headers: { 'x-api-key': apiKey, accept: 'text/event-stream' } },
+			);
+			const text = await response.text();
+			if (!response.ok) throw new Error(`runs of ${taskGroupId}: HTTP ${response.status}`);
+			return text
+				.split('\n')
+				.filter((line) => line.startsWith('data:'))
+				.map((line) => JSON.parse(line.slice(5)) as { type: string })
+				.filter((event) => event.type === 'task_run.state') as never;
 		},
 	};
 }

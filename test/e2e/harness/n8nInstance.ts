@@ -49,6 +49,9 @@ export class N8nInstance {
 
 	private readonly servers: ManagedProcess[] = [];
 
+	/** Added to the environment of the next server start (and CLI commands), e.g. WEBHOOK_URL. */
+	extraEnv: Record<string, string> = {};
+
 	private constructor(
 		readonly build: N8nBuild,
 		private readonly registry: ProcessRegistry,
@@ -127,7 +130,7 @@ export class N8nInstance {
 		// (UnknownModuleError) and needs runners switched on explicitly.
 		if (this.build.major === 2) env.N8N_DISABLED_MODULES = 'mcp-registry';
 		else env.N8N_RUNNERS_ENABLED = 'true';
-		return env;
+		return { ...env, ...this.extraEnv };
 	}
 
 	/** Runs one n8n CLI command (import, execute, publish...) to its end. */

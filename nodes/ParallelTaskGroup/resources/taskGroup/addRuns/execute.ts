@@ -4,6 +4,7 @@ import { prepareItems, submitItems } from '../../../helpers/addItems';
 import { AttemptMarker, executionKey } from '../../../helpers/attempts';
 import { errorItem } from '../../../helpers/itemErrors';
 import { connect, taskGroupIdOf } from '../../../helpers/items';
+import { attachCallback, preparePause } from '../../../helpers/pauseMode';
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -13,6 +14,9 @@ export async function execute(
 	const client = await connect(this);
 	const marker = new AttemptMarker(this, executionKey(this));
 	const prepared = prepareItems(this, items, marker);
+	if (this.getNodeParameter('options.callBackExecution', 0, false) === true) {
+		attachCallback(prepared, preparePause(this, client), taskGroupId);
+	}
 	const { runs, failures } = await submitItems(this, client, prepared, taskGroupId, marker);
 	const keepInput = this.getNodeParameter('options.includeInputFields', 0, false) as boolean;
 

@@ -14,6 +14,14 @@ export const addRunsProperties: INodeProperties[] = [
 		options: byDisplayName([
 			...runOptions,
 			{
+				displayName: 'Call Back This Execution',
+				name: 'callBackExecution',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether each run calls this execution back when it ends, so that a later Wait for Completion set to 'Pause the Execution' resumes as soon as the group is done. Needs a webhook URL Parallel can reach (WEBHOOK_URL).",
+			},
+			{
 				displayName: 'Include Input Fields',
 				name: 'includeInputFields',
 				type: 'boolean',

@@ -2,9 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { byDisplayName, runOptions } from '../../../descriptions/runOptions';
 import { forGroupOperations, maxWaitSecondsProperty } from '../../../descriptions/shared';
+import { whileRunning, whileWaitingProperty } from '../../../descriptions/whileWaiting';
 
 export const enrichProperties: INodeProperties[] = [
-	maxWaitSecondsProperty(forGroupOperations(['enrich']), 240),
+	whileWaitingProperty('enrich'),
+	maxWaitSecondsProperty(whileRunning('enrich'), 240),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -2,12 +2,15 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { perItem, taskGroupIdOf } from '../../../helpers/items';
+import { whileWaiting } from '../../../helpers/pauseMode';
 import { waitForGroup } from '../../../helpers/waiting';
+import { pauseWaitForCompletion } from './pause';
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	if (whileWaiting(this) === 'pause') return await pauseWaitForCompletion(this, items);
 	return await perItem(this, items, async (client, itemIndex) => {
 		const taskGroupId = taskGroupIdOf(this, itemIndex);
 		const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, 300) as number;

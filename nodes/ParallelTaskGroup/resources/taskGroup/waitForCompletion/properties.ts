@@ -6,9 +6,11 @@ import {
 	forGroupOperations,
 	maxWaitSecondsProperty,
 } from '../../../descriptions/shared';
+import { whileRunning, whileWaitingProperty } from '../../../descriptions/whileWaiting';
 
 export const waitForCompletionProperties: INodeProperties[] = [
-	maxWaitSecondsProperty(forGroupOperations(['waitForCompletion']), 300),
+	whileWaitingProperty('waitForCompletion'),
+	maxWaitSecondsProperty(whileRunning('waitForCompletion'), 300),
 	{
 		displayName: 'Options',
 		name: 'options',
