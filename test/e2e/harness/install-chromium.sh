@@ -24,10 +24,20 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 	exit 1
 fi
 mkdir -p "$LOGS"
+# One apt-get at a time on the machine: two suites (or another apt user) wait for each other.
+if command -v flock >/dev/null 2>&1; then
+	exec 8>"${TMPDIR:-/tmp}/install-chromium.lock"
+	flock 8
+	if works; then
+		printf '%s\n' "$CHROMIUM"
+		exit 0
+	fi
+fi
 log "installing Debian's chromium with apt-get (about 100 MB, usually 1-2 min; log: $LOG_FILE)"
 started=$SECONDS
 export DEBIAN_FRONTEND=noninteractive
-if ! { apt-get update -qq && apt-get install -y -qq --reinstall chromium; } >"$LOG_FILE" 2>&1; then
+APT=(apt-get -o DPkg::Lock::Timeout=600)
+if ! { "${APT[@]}" update -qq && "${APT[@]}" install -y -qq --reinstall chromium; } >"$LOG_FILE" 2>&1; then
 	log "FAILED: apt-get install chromium. Last lines of $LOG_FILE:"
 	tail -n 15 "$LOG_FILE" | sed 's/^/    /' >&2
 	log "what to do: check that the Debian mirrors are reachable (apt-get update), then run the same command again."

@@ -68,7 +68,12 @@ run_logged() {
 		done
 		kill -0 "$pid" 2>/dev/null || break
 		local elapsed=$((SECONDS - started)) far=''
-		if [ -n "$pkgdir" ]; then far="$(count_packages "$pkgdir") of about $total packages, "; fi
+		if [ -n "$pkgdir" ]; then
+			# npm downloads first (one `http fetch GET ... .tgz` log line per package), then unpacks.
+			local fetched
+			fetched="$(grep -c 'http fetch GET.*\.tgz' "$logfile" || true)"
+			far="downloaded $fetched, unpacked $(count_packages "$pkgdir") of about $total packages, "
+		fi
 		log "  $label: ${far}$(duration "$elapsed") so far (usually about $(duration "$expected") on 2 cores)"
 	done
 	wait "$pid" || status=$?
@@ -149,7 +154,7 @@ for version in $VERSIONS; do
 	log "$tag: step 1 of 3, npm install (about $(expected_packages "$version") packages, usually $(duration "$(expected_seconds "$version")"); log: $install_log)"
 	(cd "$dir" && PATH="$NODE_HOME/bin:$PATH" run_logged "n8n $version npm install" "$install_log" \
 		"$(expected_seconds "$version")" "$dir" "$(expected_packages "$version")" -- \
-		npm install --no-audit --no-fund --ignore-scripts --omit=dev) ||
+		npm install --no-audit --no-fund --ignore-scripts --omit=dev --loglevel=http) ||
 		fail "npm install of n8n $version" "$install_log" \
 			"check that the npm registry is reachable (npm ping) and that $CACHE has 3 GB free."
 
