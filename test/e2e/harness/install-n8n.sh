@@ -74,7 +74,7 @@ run_logged() {
 			fetched="$(grep -c 'http fetch GET.*\.tgz' "$logfile" || true)"
 			far="downloaded $fetched, unpacked $(count_packages "$pkgdir") of about $total packages, "
 		fi
-		log "  $label: ${far}$(duration "$elapsed") so far (usually about $(duration "$expected") on 2 cores)"
+		log "  $label: ${far}$(duration "$elapsed") so far (about $(duration "$expected") on an idle 2-core machine)"
 	done
 	wait "$pid" || status=$?
 	return "$status"
@@ -123,7 +123,8 @@ verify_build() {
 	fi
 }
 
-# Rough figures on 2 cores with an empty npm cache (docs/e2e.md): seconds and packages.
+# Rough figures on an idle 2-core machine with an empty npm cache (docs/e2e.md): seconds and
+# packages. Measured with a load average of 17 (README): 18 min for 2.x.
 expected_seconds() { case "$1" in 1.*) echo 200 ;; *) echo 260 ;; esac; }
 expected_packages() { case "$1" in 1.*) echo 1900 ;; *) echo 2350 ;; esac; }
 
@@ -151,7 +152,7 @@ for version in $VERSIONS; do
 	printf '{"private":true,"dependencies":{"n8n":"%s"},"overrides":%s}\n' "$version" "$overrides" >"$dir/package.json"
 
 	install_log="$LOGS/n8n-$version.install.log"
-	log "$tag: step 1 of 3, npm install (about $(expected_packages "$version") packages, usually $(duration "$(expected_seconds "$version")"); log: $install_log)"
+	log "$tag: step 1 of 3, npm install (about $(expected_packages "$version") packages: $(duration "$(expected_seconds "$version")") on an idle 2-core machine, 3-4 times that on a busy one; log: $install_log)"
 	(cd "$dir" && PATH="$NODE_HOME/bin:$PATH" run_logged "n8n $version npm install" "$install_log" \
 		"$(expected_seconds "$version")" "$dir" "$(expected_packages "$version")" -- \
 		npm install --no-audit --no-fund --ignore-scripts --omit=dev --loglevel=http) ||
@@ -159,7 +160,7 @@ for version in $VERSIONS; do
 			"check that the npm registry is reachable (npm ping) and that $CACHE has 3 GB free."
 
 	rebuild_log="$LOGS/n8n-$version.sqlite3.log"
-	log "$tag: step 2 of 3, compiling sqlite3 for Node $NODE_VERSION (usually 1 min 30 s; log: $rebuild_log)"
+	log "$tag: step 2 of 3, compiling sqlite3 for Node $NODE_VERSION (about 1 min 30 s on an idle 2-core machine; log: $rebuild_log)"
 	# `npm run`/`npm start` export the repo's ignore-scripts=true to children (n8n-notes trap 4): without
 	# the explicit override the rebuild compiles nothing and still reports success.
 	(cd "$dir" && PATH="$NODE_HOME/bin:$PATH" npm_config_ignore_scripts=false npm_config_nodedir="$NODE_HOME" \
