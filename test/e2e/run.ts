@@ -40,6 +40,7 @@ import { credentialTest } from './scenarios/credentialTest';
 import { editorScenario, exampleWorkflows } from './scenarios/editor';
 import { enrichFailure } from './scenarios/enrichFailure';
 import { enrichRows } from './scenarios/enrichRows';
+import { getResultsPaging } from './scenarios/getResultsPaging';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
 import { pauseScenario } from './scenarios/pauseMode';
@@ -52,6 +53,7 @@ const HEADLESS: HeadlessScenario[] = [
 	enrichRows,
 	enrichFailure,
 	addRunsGetResults,
+	getResultsPaging,
 	badCredentialStops,
 	badCredentialErrorOutput,
 	...PAYING_ONCE,

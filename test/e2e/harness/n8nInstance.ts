@@ -81,6 +81,11 @@ export class N8nInstance {
 		return this.options.label;
 	}
 
+	/** The running server's process ID (the n8n main process), e.g. for its memory in /proc. */
+	get serverPid(): number | undefined {
+		return this.running ? this.server?.pid : undefined;
+	}
+
 	get running(): boolean {
 		return this.server !== undefined && this.server.exitCode() === undefined;
 	}
