@@ -76,11 +76,17 @@ export async function startBenchN8n(
 			version: build.version,
 			pid,
 			async run(workflowId, startNode, patch, timeoutMs = 600_000) {
-				const workflowData = await api.rest<{ nodes: WorkflowNode[] }>(
-					'GET',
-					`/workflows/${workflowId}`,
-				);
-				workflowData.nodes.forEach(patch);
+				// n8n runs the saved workflow: save the changed parameters first (public API).
+				const saved = await api.public<WorkflowJson>('GET', `/workflows/${workflowId}`);
+				saved.nodes.forEach(patch);
+				const { name, nodes, connections, settings } = saved;
+				await api.public('PUT', `/workflows/${workflowId}`, {
+					name,
+					nodes,
+					connections,
+					settings: { executionOrder: settings?.executionOrder ?? 'v1' },
+				});
+				const workflowData = await api.rest<WorkflowJson>('GET', `/workflows/${workflowId}`);
 				writeFileSync(`/proc/${pid}/clear_refs`, '5');
 				const rssBefore = statusKb(pid, 'VmRSS');
 				const started = await api.rest<{ executionId: string }>(

@@ -66,7 +66,8 @@ function workflow(ctx: MajorContext): WorkflowJson {
 					taskGroupId: groupOf(ctx),
 					returnAll: false,
 					limit: PAGE,
-					options: { startAfter: '={{ $json.cursor }}' },
+					// Without the outputs: `n8n execute` prints every item of every page.
+					options: { startAfter: '={{ $json.cursor }}', includeOutput: false },
 				},
 				credentials: { [CREDENTIAL_TYPE]: { ...EMULATOR_CREDENTIAL } },
 			},
