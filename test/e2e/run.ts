@@ -53,7 +53,6 @@ const HEADLESS: HeadlessScenario[] = [
 	enrichRows,
 	enrichFailure,
 	addRunsGetResults,
-	getResultsPaging,
 	badCredentialStops,
 	badCredentialErrorOutput,
 	...PAYING_ONCE,
@@ -113,6 +112,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		]),
 	);
 	for (const headless of HEADLESS) await headless.prepare?.(ctx);
+	await getResultsPaging.prepare(ctx);
 	const trigger = ctx.build.major === 2 ? triggerRestartScenario() : triggerBasicScenario();
 	const pause = pauseScenario();
 	const examples = exampleWorkflows().map((example) => example.workflow);
@@ -120,6 +120,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		// The examples exactly as published (they must import; the editor scenario opens them).
 		...examples,
 		...HEADLESS.map((headless) => headless.workflow(ctx)),
+		getResultsPaging.workflow(ctx),
 		...(options.trigger ? await trigger.prepare(ctx) : []),
 		...(await pause.prepare(ctx)),
 	];
@@ -156,6 +157,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 	await scenario(`${tag}: credential test through n8n (valid and wrong key)`, () =>
 		credentialTest(ctx),
 	);
+	await scenario(`${tag}: ${getResultsPaging.title}`, () => getResultsPaging.run(ctx));
 	if (options.editor && ctx.build.major === 2)
 		await scenario(`${tag}: the editor in Chromium`, () => editorScenario(ctx));
 	if (options.trigger) {
