@@ -62,12 +62,15 @@ export async function startBenchN8n(
 			instance.extraEnv.NODE_OPTIONS = process.env.BENCH_N8N_NODE_OPTIONS;
 		// The bench's executions hold up to 100,000 items; n8n's default payload cap is 16 MB.
 		instance.extraEnv.N8N_PAYLOAD_SIZE_MAX = '512';
+		// Under load the Code node's task runner can take longer than the default 30 s to connect.
+		instance.extraEnv.N8N_RUNNERS_GRANT_TOKEN_TTL = '300';
 		await installIntoN8n(registry, pkg, instance.userFolder, logDir);
 		await instance.importCredentials([
 			parallelCredential(EMULATOR_CREDENTIAL, API_KEY, emulatorUrl),
 		]);
 		await instance.importWorkflows(workflows);
-		await instance.start();
+		// A loaded 2-core machine can take minutes to start n8n.
+		await instance.start(600_000);
 		const api = new N8nApi(instance.url);
 		await api.setupOwner(E2E_OWNER);
 		await api.createApiKey();
