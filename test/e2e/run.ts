@@ -84,6 +84,9 @@ function parseOptions(argv: string[]): Options {
 	};
 }
 
+// N8N_E2E_START_TIMEOUT_S: how long n8n may take to start (a loaded machine can need minutes).
+const START_TIMEOUT_MS = Number(process.env.N8N_E2E_START_TIMEOUT_S ?? 120) * 1000;
+
 const failures: string[] = [];
 let onlyFilter: string | undefined;
 
@@ -145,7 +148,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 	);
 
 	await step(`${tag}: start n8n`, async () =>
-		figure(`${tag} start: ${seconds(await instance.start())}`),
+		figure(`${tag} start: ${seconds(await instance.start(START_TIMEOUT_MS))}`),
 	);
 	const api = new N8nApi(instance.url);
 	await step(`${tag}: owner account and API key`, async () => {
