@@ -88,23 +88,23 @@ export class GroupListener {
 	}
 
 	/**
-	 * The activation step: learns which runs ended before a first activation and opens the stream.
-	 * A permanent failure (bad key, unknown group) throws, so n8n refuses the activation; a
-	 * transient one is left to the background loop.
+	 * The activation step: learns which runs ended before a first activation, then opens the
+	 * stream (which starts at the group's first event, so nothing ending after the baseline read
+	 * is missed). A permanent failure (bad key, unknown group) throws, so n8n refuses the
+	 * activation; a transient one is left to the background loop, which retries.
+	 * `endedBefore`: the runs that had ended, read by the caller just before (Listen for test event).
 	 */
-	async start(): Promise<void> {
+	async start(endedBefore?: Set<string>): Promise<void> {
 		this.planReplay(0);
+		if (endedBefore) this.useBaseline(endedBefore);
+		else if (this.state.isFresh) {
+			const ended = await settle(() => this.takeBaseline());
+			if (!ended.ok && isPermanentFailure(ended.error)) throw ended.error;
+			if (!ended.ok) this.logTransient(ended.error);
+		}
 		const opened = await settle(() => this.open());
 		if (!opened.ok && isPermanentFailure(opened.error)) throw opened.error;
 		if (!opened.ok) this.logTransient(opened.error);
-		if (this.state.isFresh) {
-			// The stream is open already: whatever ends from now on arrives on it.
-			const ended = await settle(() => this.takeBaseline());
-			if (!ended.ok && isPermanentFailure(ended.error)) {
-				if (opened.ok) opened.value.close();
-				throw ended.error;
-			}
-		}
 		void this.loop(opened.ok ? opened.value : undefined);
 	}
 
@@ -121,7 +121,11 @@ export class GroupListener {
 				ended.push(event.run.run_id);
 			}
 		}
-		this.baseline = new Set(ended);
+		this.useBaseline(new Set(ended));
+	}
+
+	private useBaseline(ended: Set<string>): void {
+		this.baseline = ended;
 		this.emitEarlier = this.settings.includeEarlier;
 		this.skipFirstCompletion = !this.settings.includeEarlier;
 	}
