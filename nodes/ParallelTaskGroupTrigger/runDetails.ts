@@ -3,6 +3,7 @@ import type { Logger } from 'n8n-workflow';
 import { getRunInput, pollRunResult, streamRuns } from '../shared/api';
 import type { TaskRun } from '../shared/models';
 import type { RunRecord } from '../shared/results';
+import { settle } from '../shared/settle';
 import type { ParallelClient } from '../shared/transport/client';
 import { pause } from '../shared/transport/pause';
 import { backoffDelayMs, POLICY } from '../shared/transport/policy';
@@ -133,10 +134,10 @@ export class RunDetails {
 		const record: DetailedRun = { run };
 		if (this.needsOutput(run)) record.output = await this.fetchOutput(run);
 		if (this.options.includeInput) {
-			try {
-				record.input = await getRunInput(this.client, run.run_id);
-			} catch (error) {
-				if (!isNotFound(error)) throw error;
+			const input = await settle(async () => await getRunInput(this.client, run.run_id));
+			if (input.ok) record.input = input.value;
+			else if (!isNotFound(input.error)) throw input.error;
+			else {
 				record.inputMissing = true;
 				this.logger.warn('Parallel trigger emits a run without its input', {
 					taskGroupId: this.taskGroupId,
