@@ -31,7 +31,7 @@ const FIRST_BATCH = companyRows(12, { failing: [4] });
 const SECOND_BATCH = companyRows(16, { failing: [4] });
 const IDS = {
 	collect: 'E2eTrigCollector',
-	collectOwn: 'E2eTrigCollectOwn',
+	collectOwn: 'E2eTrigCollNoKey',
 	first: 'E2eTrigDispatch1',
 	second: 'E2eTrigDispatch2',
 };
