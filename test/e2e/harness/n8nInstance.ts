@@ -195,7 +195,7 @@ export class N8nInstance {
 			},
 		);
 		this.servers.push(this.server);
-		await this.registry.waitForOutput(this.server, /Editor is now accessible via/, 120_000);
+		await this.registry.waitForOutput(this.server, /Editor is now accessible via/, 300_000);
 		return Date.now() - started;
 	}
 
