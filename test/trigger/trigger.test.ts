@@ -43,6 +43,17 @@ async function activate(
 	return trigger;
 }
 
+const eventConnections = () => emulator.counters().requests['GET /tasks/groups/:id/events'] ?? 0;
+
+/**
+ * Waits until `count` more events connections have been opened: each delivers all that is after
+ * the cursor (and replays what is due), so what was not emitted by then never is.
+ */
+async function afterReconnects(count: number) {
+	const target = eventConnections() + count;
+	await waitFor(() => (eventConnections() >= target ? true : undefined), 30_000, 'reconnects');
+}
+
 const emitted = (trigger: TriggerHandle, count: number, what = `${count} emits`) =>
 	waitFor(() => (executedRunIds(trigger).length >= count ? true : undefined), 20_000, what);
 
@@ -100,7 +111,7 @@ describe('Parallel Task Group Trigger', () => {
 			10_000,
 			'two executions',
 		);
-		await sleep(1_500);
+		await afterReconnects(2);
 		const json = trigger.executions().map((emission) => emission.items[0][0].json);
 		expect(json).toHaveLength(2);
 		expect(json.find((item) => item.status === 'failed')).toMatchObject({
@@ -122,7 +133,7 @@ describe('Parallel Task Group Trigger', () => {
 		await waitForInactive(emulator, group);
 		const second = await activate(parameters(group), first.savedStaticData);
 		await emitted(second, 5);
-		await sleep(1_500);
+		await afterReconnects(2);
 		expectExactlyOnce(
 			[...executedRunIds(first), ...executedRunIds(second)],
 			[...earlier, ...later],
@@ -159,7 +170,7 @@ describe('Parallel Task Group Trigger', () => {
 		const trigger = await activate(parameters(group));
 		const ids = await runIdsOf(group, 30);
 		await emitted(trigger, 30);
-		await sleep(500);
+		await afterReconnects(2);
 		expectExactlyOnce(executedRunIds(trigger), ids);
 		expect(trigger.errors).toEqual([]);
 	});
@@ -191,7 +202,7 @@ describe('Parallel Task Group Trigger', () => {
 		const trigger = await activate(parameters(group));
 		const first = await runIdsOf(group, 3);
 		await emitted(trigger, 3);
-		await sleep(2_500);
+		await afterReconnects(2);
 		const opens = emulator.counters().requests['GET /tasks/groups/:id/events'];
 		const later = await runIdsOf(group, 4);
 		await emitted(trigger, 7);
@@ -210,7 +221,7 @@ describe('Parallel Task Group Trigger', () => {
 		const fromNow = await activate(parameters(group, { includeEarlier: false }));
 		const after = await runIdsOf(group, 2);
 		await emitted(fromNow, 2);
-		await sleep(1_000);
+		await afterReconnects(2);
 		expectExactlyOnce(executedRunIds(fromNow), after);
 	});
 
@@ -222,7 +233,7 @@ describe('Parallel Task Group Trigger', () => {
 		const trigger = await activate(parameters(group, { includeEarlier: false }));
 		const later = await runIdsOf(group, 2);
 		await emitted(trigger, 2);
-		await sleep(1_000);
+		await afterReconnects(2);
 		expectExactlyOnce(executedRunIds(trigger), later);
 		expect(trigger.errors).toEqual([]);
 	});
