@@ -184,7 +184,7 @@ export class N8nInstance {
 	}
 
 	/** `n8n start` until the editor is reachable (printed after workflows were activated). */
-	async start(timeoutMs = 120_000): Promise<number> {
+	async start(timeoutMs = 300_000): Promise<number> {
 		if (this.running) throw new Error(`${this.label} is already running`);
 		const started = Date.now();
 		this.server = this.registry.spawn(
