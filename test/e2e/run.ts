@@ -2,6 +2,7 @@
 // `npm run test:e2e`: the package in real n8n 2.x and 1.x. See docs/e2e.md.
 //   --major=2 | --major=1   only one major (default: both)
 //   --skip-editor --skip-trigger   leave out the browser or the trigger scenario
+//   --skip-queue            leave out queue mode (main, workers, Redis, Postgres; n8n 2.x only)
 //   --only=<text>           run only the scenarios whose title contains <text> (set-up steps run)
 //   --keep                  keep the run folder (n8n user folders, logs) even when all passed
 import { rmSync } from 'node:fs';
@@ -42,6 +43,7 @@ import { enrichFailure } from './scenarios/enrichFailure';
 import { enrichRows } from './scenarios/enrichRows';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
+import { runQueueSuite } from './scenarios/queue/queueSuite';
 import { pauseScenario } from './scenarios/pauseMode';
 import { savedWorkflowsScenario } from './scenarios/savedWorkflows';
 import { PAYING_ONCE } from './scenarios/payingOnce';
@@ -62,6 +64,7 @@ interface Options {
 	only?: string;
 	editor: boolean;
 	trigger: boolean;
+	queue: boolean;
 	keep: boolean;
 }
 
@@ -69,7 +72,7 @@ function parseOptions(argv: string[]): Options {
 	const value = (name: string) =>
 		argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 	const major = value('major');
-	const known = ['--skip-editor', '--skip-trigger', '--keep'];
+	const known = ['--skip-editor', '--skip-trigger', '--skip-queue', '--keep'];
 	const unknown = argv.filter((arg) => !/^--(major|only)=/.test(arg) && !known.includes(arg));
 	if (unknown.length) throw new Error(`Unknown option(s): ${unknown.join(' ')}`);
 	if (major !== undefined && major !== '1' && major !== '2')
@@ -79,6 +82,7 @@ function parseOptions(argv: string[]): Options {
 		only: value('only'),
 		editor: !argv.includes('--skip-editor'),
 		trigger: !argv.includes('--skip-trigger'),
+		queue: !argv.includes('--skip-queue'),
 		keep: argv.includes('--keep'),
 	};
 }
@@ -270,6 +274,9 @@ async function main(): Promise<void> {
 				await instance.stop();
 			}
 		}
+		const build2 = builds.get(2);
+		if (options.queue && build2)
+			await runQueueSuite(suite, build2, scenario, (title) => !onlyFilter || title.includes(onlyFilter));
 	} catch (error) {
 		failures.push((error as Error).message);
 	} finally {
