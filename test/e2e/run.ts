@@ -3,6 +3,7 @@
 //   --major=2 | --major=1   only one major (default: both)
 //   --skip-editor --skip-trigger   leave out the browser or the trigger scenario
 //   --skip-queue            leave out queue mode (main, workers, Redis, Postgres; n8n 2.x only)
+//   --queue-only            only queue mode (implies --major=2)
 //   --only=<text>           run only the scenarios whose title contains <text> (set-up steps run)
 //   --keep                  keep the run folder (n8n user folders, logs) even when all passed
 import { rmSync } from 'node:fs';
@@ -65,6 +66,7 @@ interface Options {
 	editor: boolean;
 	trigger: boolean;
 	queue: boolean;
+	queueOnly: boolean;
 	keep: boolean;
 }
 
@@ -72,17 +74,21 @@ function parseOptions(argv: string[]): Options {
 	const value = (name: string) =>
 		argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 	const major = value('major');
-	const known = ['--skip-editor', '--skip-trigger', '--skip-queue', '--keep'];
+	const known = ['--skip-editor', '--skip-trigger', '--skip-queue', '--queue-only', '--keep'];
 	const unknown = argv.filter((arg) => !/^--(major|only)=/.test(arg) && !known.includes(arg));
 	if (unknown.length) throw new Error(`Unknown option(s): ${unknown.join(' ')}`);
 	if (major !== undefined && major !== '1' && major !== '2')
 		throw new Error(`--major must be 1 or 2, got ${major}`);
+	const queueOnly = argv.includes('--queue-only');
+	if (queueOnly && (major === '1' || argv.includes('--skip-queue')))
+		throw new Error('--queue-only runs n8n 2.x queue mode: drop --major=1 / --skip-queue');
 	return {
-		majors: major ? [Number(major) as N8nMajor] : [2, 1],
+		majors: queueOnly ? [2] : major ? [Number(major) as N8nMajor] : [2, 1],
 		only: value('only'),
 		editor: !argv.includes('--skip-editor'),
 		trigger: !argv.includes('--skip-trigger'),
 		queue: !argv.includes('--skip-queue'),
+		queueOnly,
 		keep: argv.includes('--keep'),
 	};
 }
@@ -237,7 +243,7 @@ async function main(): Promise<void> {
 		const builds = await step('install or reuse the n8n builds', () =>
 			ensureN8nBuilds(options.majors),
 		);
-		if (options.editor && options.majors.includes(2)) {
+		if (options.editor && options.majors.includes(2) && !options.queueOnly) {
 			try {
 				await step('Chromium for the editor checks', ensureChromium);
 			} catch (error) {
@@ -258,7 +264,7 @@ async function main(): Promise<void> {
 			startEmulatorProcess(registry, logDir, FAST_SPEED),
 		);
 		const suite: SuiteContext = { registry, runDir, logDir, emulator, pkg };
-		for (const major of options.majors) {
+		for (const major of options.queueOnly ? [] : options.majors) {
 			const build = builds.get(major)!;
 			const tag = `n8n ${build.version}`;
 			const instance = await N8nInstance.create(build, registry, {

@@ -12,6 +12,7 @@ import { QueueCluster } from '../../harness/queueCluster';
 import { ensureQueueServices, startPostgres, startRedis } from '../../harness/queueServices';
 import type { PostgresService, RedisService } from '../../harness/queueServices';
 import type { SuiteContext } from '../../harness/suite';
+import type { WorkflowJson } from '../../harness/workflows';
 import { E2E_OWNER } from '../../harness/suite';
 import type { QueueContext, QueueScenario } from './context';
 import { concurrentExecutions, enrichThousand, workerKilledMidEnrich } from './enrichScenarios';
@@ -79,7 +80,7 @@ export async function runQueueSuite(
 			]),
 		);
 		const base = { registry, emulator, cluster: ready, tag };
-		const workflows = [];
+		const workflows: WorkflowJson[] = [];
 		for (const entry of scenarios) workflows.push(...(await entry.prepare(base)));
 		await step(`${tag}: import ${workflows.length} workflows`, () =>
 			ready.main.importWorkflows(workflows),

@@ -4,7 +4,7 @@
 // d) Main stopped (SIGTERM) and started again five times while runs keep finishing.
 // Each ends with the collector's executions against the runs that ended: none lost, none twice.
 import type { EmulatorProcess } from '../../harness/emulator';
-import { expectAtLeast, expectEqual, expectTrue } from '../../harness/expect';
+import { expectAtLeast, expectTrue } from '../../harness/expect';
 import { figure, log, seconds } from '../../harness/log';
 import type { ExecutionSummary } from '../../harness/n8nApi';
 import { observeQuietPeriod, waitFor } from '../../harness/poll';
