@@ -282,7 +282,12 @@ async function main(): Promise<void> {
 		}
 		const build2 = builds.get(2);
 		if (options.queue && build2)
-			await runQueueSuite(suite, build2, scenario, (title) => !onlyFilter || title.includes(onlyFilter));
+			await runQueueSuite(
+				suite,
+				build2,
+				scenario,
+				(title) => !onlyFilter || title.includes(onlyFilter),
+			);
 	} catch (error) {
 		failures.push((error as Error).message);
 	} finally {

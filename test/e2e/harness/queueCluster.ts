@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- e2e harness runs in Node, not in n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- e2e harness runs in Node, not in n8n */
 // n8n's queue mode as an operator runs it (../shared/n8n-scale-and-wait.md §1): one main
 // (`n8n start`: editor, triggers, enqueues executions) and workers (`n8n worker`), each with its
 // own user folder holding the packed package in `.n8n/nodes`, all on one Postgres database and
@@ -79,7 +79,8 @@ export class QueueCluster {
 
 	/** The packed package into every process's `.n8n/nodes` (a worker without it fails jobs). */
 	async install(registry: ProcessRegistry, pkg: PackedPackage, logDir: string): Promise<void> {
-		for (const instance of this.all) await installIntoN8n(registry, pkg, instance.userFolder, logDir);
+		for (const instance of this.all)
+			await installIntoN8n(registry, pkg, instance.userFolder, logDir);
 	}
 
 	async startWorkers(): Promise<number[]> {

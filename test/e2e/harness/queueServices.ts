@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- e2e harness runs in Node, not in n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error -- e2e harness runs in Node, not in n8n */
 // Redis (Bull's queue) and Postgres (the database main and workers share) for the queue-mode
 // scenarios: Debian's builds (install-queue-services.sh installs them when missing), each started
 // by the harness on a free 127.0.0.1 port in a folder of the run, registered with the process
@@ -168,5 +168,12 @@ export async function startPostgres(
 		throw error;
 	}
 	// The `postgres` database exists after initdb; n8n creates its tables in its `public` schema.
-	return { host: '127.0.0.1', port, user: 'postgres', database: 'postgres', process: managed, stop };
+	return {
+		host: '127.0.0.1',
+		port,
+		user: 'postgres',
+		database: 'postgres',
+		process: managed,
+		stop,
+	};
 }

@@ -115,7 +115,11 @@ export function concurrentExecutions(): QueueScenario {
 				expectTrue(groups[0] !== groups[1], `the two executions to use two groups (${groups})`);
 				for (const group of groups) {
 					const paid = await paidFor(ctx, group);
-					expectEqual([paid.created, paid.twice], [ROWS, 0], `runs created / paid twice in ${group}`);
+					expectEqual(
+						[paid.created, paid.twice],
+						[ROWS, 0],
+						`runs created / paid twice in ${group}`,
+					);
 				}
 				const counts = reportWorkers(
 					ctx,

@@ -86,15 +86,18 @@ export async function runQueueSuite(
 			ready.main.importWorkflows(workflows),
 		);
 		const api = new N8nApi(ready.main.url);
-		await step(`${tag}: start main, ${WORKERS} workers (--concurrency=${CONCURRENCY})`, async () => {
-			const mainMs = await ready.main.start();
-			await api.setupOwner(E2E_OWNER);
-			await api.createApiKey();
-			const workerMs = await ready.startWorkers();
-			figure(
-				`${tag} start: main ${seconds(mainMs)}, workers ${workerMs.map(seconds).join(', ')}`,
-			);
-		});
+		await step(
+			`${tag}: start main, ${WORKERS} workers (--concurrency=${CONCURRENCY})`,
+			async () => {
+				const mainMs = await ready.main.start();
+				await api.setupOwner(E2E_OWNER);
+				await api.createApiKey();
+				const workerMs = await ready.startWorkers();
+				figure(
+					`${tag} start: main ${seconds(mainMs)}, workers ${workerMs.map(seconds).join(', ')}`,
+				);
+			},
+		);
 		const ctx: QueueContext = { ...base, api };
 		for (const entry of scenarios) await scenario(`${tag}: ${entry.title}`, () => entry.run(ctx));
 	} finally {

@@ -19,7 +19,9 @@ const QUIET_MS = 5_000;
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
 
 function rowsInput(count: number, offset = 0) {
-	return Array.from({ length: count }, (_, index) => ({ company: `Company ${offset + index + 1}` }));
+	return Array.from({ length: count }, (_, index) => ({
+		company: `Company ${offset + index + 1}`,
+	}));
 }
 
 /** Activates a collector and waits until its trigger follows the group's events stream. */
