@@ -8,12 +8,23 @@ import type {
 } from 'n8n-workflow';
 
 import { ParallelClient } from '../shared/transport/client';
+import { POLICY } from '../shared/transport/policy';
 import type { ApiVersion } from '../shared/transport/client';
 import { CursorState } from './cursorState';
 import { GroupListener } from './groupListener';
 import type { ListenerSettings, TriggerEvent } from './groupListener';
 import { emitSample } from './manualSample';
 import { triggerProperties } from './properties';
+
+/**
+ * `<workflowId>:<nodeId>`, which every deduplication key of this trigger starts with, when the
+ * host honours keys: n8n 2.20+ passes its `emit` a fourth parameter for them (its index of keys
+ * spans all workflows, hence the scope). Undefined on older hosts.
+ */
+function deduplicationScope(context: ITriggerFunctions): string | undefined {
+	if (typeof context.emit !== 'function' || context.emit.length < 4) return undefined;
+	return `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
+}
 
 export class ParallelTaskGroupTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -53,8 +64,9 @@ export class ParallelTaskGroupTrigger implements INodeType {
 				includeInput: options.includeInput === true,
 				includeOutput: options.includeOutput !== false,
 			},
-			stallMs: Number(options.stallSeconds ?? 90) * 1000,
+			stallMs: Number(options.stallSeconds ?? POLICY.trigger.silenceMs / 1000) * 1000,
 			maxIdleDelayMs: Number(options.maxIdleSeconds ?? 60) * 1000,
+			keyScope: options.n8nDeduplication !== false ? deduplicationScope(this) : undefined,
 		};
 		const controller = new AbortController();
 		const abort = () => controller.abort();

@@ -1,10 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/**
- * How many emitted run IDs are remembered to drop replays near a reconnect. n8n saves the static
- * data at every emit, so this stays small: the cursor does the rest.
- */
-const RECENT_RUNS = 200;
+import { POLICY } from '../shared/transport/policy';
 
 interface StoredState {
 	taskGroupId?: string;
@@ -14,6 +10,8 @@ interface StoredState {
 	recent?: string[];
 	/** `num_task_runs` of the last inactive status emitted as groupCompleted. */
 	completedAtRuns?: number;
+	/** One per emit, oldest first: the cursor just before it ('' = the stream's start) and when. */
+	marks?: Array<[string, number]>;
 }
 
 /**
@@ -59,7 +57,7 @@ export class CursorState {
 		const recent = this.state.recent!;
 		recent.push(runId);
 		this.recentSet.add(runId);
-		while (recent.length > RECENT_RUNS) this.recentSet.delete(recent.shift()!);
+		while (recent.length > POLICY.trigger.recentRuns) this.recentSet.delete(recent.shift()!);
 		// Reassign so n8n's change tracking sees the write.
 		this.state.recent = recent;
 	}
@@ -70,5 +68,28 @@ export class CursorState {
 
 	rememberCompletion(numTaskRuns: number): void {
 		this.state.completedAtRuns = numTaskRuns;
+	}
+
+	/** Notes an emit made at `at` for the event after `cursorBefore` (the replay starts there). */
+	markEmit(cursorBefore: string | undefined, at: number): void {
+		const marks = this.state.marks ?? [];
+		marks.push([cursorBefore ?? '', at]);
+		while (marks.length > POLICY.trigger.replay.maxEmits) marks.shift();
+		this.state.marks = marks;
+	}
+
+	/**
+	 * Where a replay of the emits made since `since` (epoch ms) starts: the cursor before the
+	 * oldest of them inside the window ('' = the stream's start), or undefined when there is
+	 * nothing to replay. See POLICY.trigger.replay for the window.
+	 */
+	replayFrom(since: number, now: number): string | undefined {
+		const marks = this.state.marks;
+		if (!marks?.length || this.state.cursor === undefined) return undefined;
+		const { spanMs, maxAgeMs } = POLICY.trigger.replay;
+		const latest = marks[marks.length - 1][1];
+		if (latest < now - maxAgeMs) return undefined;
+		const from = Math.max(since, latest - spanMs);
+		return marks.find(([, at]) => at >= from)?.[0];
 	}
 }

@@ -9,7 +9,7 @@ import type { ParallelClient } from '../shared/transport/client';
 import type { EventStream, StreamEndReason } from '../shared/transport/eventStream';
 import { settle } from '../shared/settle';
 import { pause } from '../shared/transport/pause';
-import { backoffDelayMs } from '../shared/transport/retry';
+import { backoffDelayMs, POLICY } from '../shared/transport/policy';
 import type { CursorState } from './cursorState';
 import { EventQueue } from './eventQueue';
 import { isPermanentFailure } from './outcomes';
@@ -29,14 +29,43 @@ export interface ListenerSettings {
 	stallMs: number;
 	/** Longest pause between reconnects while the group is idle. */
 	maxIdleDelayMs: number;
+	/**
+	 * The workflow and trigger node, `<workflowId>:<nodeId>`, that every deduplication key starts
+	 * with, so another workflow (or trigger) on the group gets every run too. Undefined: no keys
+	 * (n8n before 2.20 has none, or the user turned them off), and the trigger's own record of
+	 * recent emits is all that drops repeats.
+	 */
+	keyScope?: string;
 }
 
-const RECONNECT_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 30_000 };
-const QUICK_RECONNECT_MS = 100;
+/** A replay of earlier emits: the stream reopens at `from` and events up to `until` are replayed. */
+interface Replay {
+	from: string;
+	until: string;
+	startedAt: number;
+}
+
+const eventIdOf = (event: GroupStreamEvent): string | null | undefined =>
+	event.type === 'error' ? undefined : event.event_id;
+
+type EmitKind = { replay: true } | { cursorBefore: string | undefined };
+
+interface Step {
+	event: GroupStreamEvent;
+	/** Seen again during a replay (at or before the saved cursor). */
+	replaying: boolean;
+	/** A run to emit (again, when replaying). */
+	emit: boolean;
+}
 /**
- * Follows a task group's events stream for an active trigger: emits each run that ended exactly
- * once, resumes from the stored cursor after a drop, a stall, an idle close or a restart, and
- * never stops silently: a permanent failure is reported with emitError, anything else is retried.
+ * Follows a task group's events stream for an active trigger: emits each run that ended, resumes
+ * from the stored cursor after a drop, a stall, an idle close or a restart, and never stops
+ * silently: a permanent failure is reported with emitError, anything else is retried.
+ *
+ * Emits are at least once, executions exactly once: n8n may lose an emit it accepted (it creates
+ * the execution in the background), so after an activation and after a connection that emitted,
+ * the trigger replays its latest emits (POLICY.trigger.replay) with the same deduplication keys
+ * and n8n drops those it already ran. Without keys the trigger's own record drops them instead.
  */
 export class GroupListener {
 	private stopped = false;
@@ -46,6 +75,7 @@ export class GroupListener {
 	private skipFirstCompletion = false;
 	private lastStatus: TaskGroupStatus | undefined;
 	private readonly details: RunDetails;
+	private replay: Replay | undefined;
 
 	constructor(
 		private readonly context: ITriggerFunctions,
@@ -58,22 +88,23 @@ export class GroupListener {
 	}
 
 	/**
-	 * The activation step: learns which runs ended before a first activation and opens the stream.
-	 * A permanent failure (bad key, unknown group) throws, so n8n refuses the activation; a
-	 * transient one is left to the background loop.
+	 * The activation step: learns which runs ended before a first activation, then opens the
+	 * stream (which starts at the group's first event, so nothing ending after the baseline read
+	 * is missed). A permanent failure (bad key, unknown group) throws, so n8n refuses the
+	 * activation; a transient one is left to the background loop, which retries.
+	 * `endedBefore`: the runs that had ended, read by the caller just before (Listen for test event).
 	 */
-	async start(): Promise<void> {
+	async start(endedBefore?: Set<string>): Promise<void> {
+		this.planReplay(0);
+		if (endedBefore) this.useBaseline(endedBefore);
+		else if (this.state.isFresh) {
+			const ended = await settle(() => this.takeBaseline());
+			if (!ended.ok && isPermanentFailure(ended.error)) throw ended.error;
+			if (!ended.ok) this.logTransient(ended.error);
+		}
 		const opened = await settle(() => this.open());
 		if (!opened.ok && isPermanentFailure(opened.error)) throw opened.error;
 		if (!opened.ok) this.logTransient(opened.error);
-		if (this.state.isFresh) {
-			// The stream is open already: whatever ends from now on arrives on it.
-			const ended = await settle(() => this.takeBaseline());
-			if (!ended.ok && isPermanentFailure(ended.error)) {
-				if (opened.ok) opened.value.close();
-				throw ended.error;
-			}
-		}
 		void this.loop(opened.ok ? opened.value : undefined);
 	}
 
@@ -90,15 +121,49 @@ export class GroupListener {
 				ended.push(event.run.run_id);
 			}
 		}
-		this.baseline = new Set(ended);
+		this.useBaseline(new Set(ended));
+	}
+
+	private useBaseline(ended: Set<string>): void {
+		this.baseline = ended;
 		this.emitEarlier = this.settings.includeEarlier;
 		this.skipFirstCompletion = !this.settings.includeEarlier;
 	}
 
 	private async open(): Promise<EventStream> {
-		return await openGroupEvents(this.client, this.settings.taskGroupId, {
-			lastEventId: this.state.cursor,
-		});
+		if (this.replay && Date.now() - this.replay.startedAt > POLICY.trigger.replay.timeoutMs) {
+			this.abandonReplay('it took too long');
+		}
+		const lastEventId = this.replay ? this.replay.from || undefined : this.state.cursor;
+		return await openGroupEvents(this.client, this.settings.taskGroupId, { lastEventId });
+	}
+
+	/**
+	 * Prepares a replay of the emits made since `since` (epoch ms), up to the saved cursor: the
+	 * next connection opens at the cursor before the oldest of them. A replay under way grows.
+	 */
+	private planReplay(since: number): void {
+		const until = this.state.cursor;
+		const from = this.state.replayFrom(since, Date.now());
+		if (until === undefined || from === undefined || from === until) return;
+		if (this.replay) this.replay.until = until;
+		else this.replay = { from, until, startedAt: Date.now() };
+	}
+
+	private abandonReplay(why: string): void {
+		this.context.logger.warn(
+			'Parallel trigger gave up re-emitting its latest runs; it goes on from its cursor',
+			{ taskGroupId: this.settings.taskGroupId, reason: why },
+		);
+		this.replay = undefined;
+	}
+
+	/** Moves a replay on past `event`; it ends at the event the saved cursor names. */
+	private passReplayPoint(event: GroupStreamEvent): void {
+		const eventId = eventIdOf(event);
+		if (!this.replay || !eventId) return;
+		if (eventId === this.replay.until) this.replay = undefined;
+		else this.replay.from = eventId;
 	}
 
 	private async loop(first: EventStream | undefined): Promise<void> {
@@ -112,7 +177,7 @@ export class GroupListener {
 				if (baseline.ok) break;
 				if (isPermanentFailure(baseline.error)) return this.fail(baseline.error);
 				this.logTransient(baseline.error);
-				await pause(backoffDelayMs(failures++, RECONNECT_BACKOFF), this.client.signal);
+				await pause(backoffDelayMs(failures++, POLICY.trigger.reconnect), this.client.signal);
 			}
 			if (this.emitEarlier) await this.emitEarlierRuns();
 			while (!this.stopped) {
@@ -122,14 +187,19 @@ export class GroupListener {
 					if (!opened.ok) {
 						if (isPermanentFailure(opened.error)) return this.fail(opened.error);
 						this.logTransient(opened.error);
-						await pause(backoffDelayMs(failures++, RECONNECT_BACKOFF), this.client.signal);
+						await pause(backoffDelayMs(failures++, POLICY.trigger.reconnect), this.client.signal);
 						continue;
 					}
 					stream = opened.value;
 				}
+				const openedAt = Date.now();
 				const { endReason, runEvents, error } = await this.consume(stream);
 				stream = undefined;
 				if (this.stopped) return;
+				// A server that ends the stream before the saved cursor did not serve the old events
+				// again: going on from the cursor loses nothing (only the replay).
+				if (this.replay && endReason === 'ended') this.abandonReplay('the stream ended before it');
+				this.planReplay(openedAt);
 				if (error !== undefined) {
 					if (isPermanentFailure(error)) return this.fail(error);
 					this.logTransient(error);
@@ -145,8 +215,8 @@ export class GroupListener {
 				const delay = idle
 					? Math.min(this.settings.maxIdleDelayMs, 1_000 * 2 ** Math.min(idleRounds, 10))
 					: progressed
-						? QUICK_RECONNECT_MS
-						: backoffDelayMs(failures++, RECONNECT_BACKOFF);
+						? POLICY.trigger.quickReconnectMs
+						: backoffDelayMs(failures++, POLICY.trigger.reconnect);
 				this.context.logger.debug('Parallel trigger reconnects', { endReason, delayMs: delay });
 				await pause(delay, this.client.signal);
 			}
@@ -195,33 +265,67 @@ export class GroupListener {
 		);
 	}
 
+	/**
+	 * What to do with each event of a batch, before anything is done: which runs to emit, and
+	 * which events a replay sees again. Replayed runs are emitted again only with keys (n8n drops
+	 * what it already ran) and only if this trigger emitted them.
+	 */
+	private plan(batch: GroupStreamEvent[]): Step[] {
+		let replay = this.replay ? { ...this.replay } : undefined;
+		const replayedHere = new Set<string>();
+		return batch.map((event) => {
+			const replaying = replay !== undefined;
+			if (replay && eventIdOf(event) === replay.until) replay = undefined;
+			if (event.type !== 'task_run.state') return { event, replaying, emit: false };
+			const { run } = event;
+			if (!replaying) return { event, replaying, emit: this.wanted(run) };
+			const again =
+				this.settings.keyScope !== undefined &&
+				this.selected(run) &&
+				this.state.wasEmitted(run.run_id) &&
+				!replayedHere.has(run.run_id);
+			if (again) replayedHere.add(run.run_id);
+			return { event, replaying, emit: again };
+		});
+	}
+
 	private async handle(batch: GroupStreamEvent[]): Promise<void> {
-		const toEmit = batch.flatMap((event) =>
-			event.type === 'task_run.state' && this.wanted(event.run) ? [event.run] : [],
+		const steps = this.plan(batch);
+		const toEmit = steps.flatMap(({ event, emit }) =>
+			emit && event.type === 'task_run.state' ? [event.run] : [],
 		);
 		const records = toEmit.length ? await this.details.complete(toEmit) : new Map();
-		for (const event of batch) {
+		for (const { event, replaying, emit } of steps) {
 			if (this.stopped) return;
+			const cursorBefore = this.state.cursor;
 			if (event.type === 'error') {
 				this.context.logger.warn('Parallel events stream reported an error', {
 					message: event.error.message,
 				});
-				continue;
-			}
-			if (event.type === 'task_group_status') {
+			} else if (event.type === 'task_group_status') {
 				this.lastStatus = event.status;
-				this.state.advance(event.event_id);
-				if (!event.status.is_active && event.status.num_task_runs > 0) {
-					if (this.skipFirstCompletion) this.state.rememberCompletion(event.status.num_task_runs);
-					else this.emitGroupCompleted(event.status);
+				if (!replaying) this.state.advance(event.event_id);
+				const { status } = event;
+				if (!status.is_active && status.num_task_runs > 0) {
+					if (replaying) {
+						if (this.settings.keyScope && this.state.completionAlreadyEmitted(status.num_task_runs))
+							this.emitGroupCompleted(status, { replay: true });
+					} else if (this.skipFirstCompletion) {
+						this.state.rememberCompletion(status.num_task_runs);
+					} else {
+						this.emitGroupCompleted(status, { cursorBefore });
+					}
 				}
-				this.skipFirstCompletion = false;
-				continue;
+				if (!replaying) this.skipFirstCompletion = false;
+			} else {
+				if (!replaying) this.state.advance(event.event_id);
+				const record = records.get(event.run.run_id);
+				if (emit && record && (replaying || !this.state.wasEmitted(event.run.run_id))) {
+					const json = formatRun(record, this.settings.simplify);
+					this.emitRun(json, event.run.run_id, replaying ? { replay: true } : { cursorBefore });
+				}
 			}
-			const record = records.get(event.run.run_id);
-			this.state.advance(event.event_id);
-			if (record && !this.state.wasEmitted(event.run.run_id))
-				this.emitRun(formatRun(record, this.settings.simplify), event.run.run_id);
+			this.passReplayPoint(event);
 		}
 	}
 
@@ -232,25 +336,43 @@ export class GroupListener {
 			if (this.stopped) return;
 			if (event.type !== 'task_run.state' || !this.baseline?.has(event.run.run_id)) continue;
 			if (!this.selected(event.run) || this.state.wasEmitted(event.run.run_id)) continue;
-			this.emitRun(formatRun(event, this.settings.simplify), event.run.run_id);
+			const cursorBefore = this.state.cursor;
+			this.emitRun(formatRun(event, this.settings.simplify), event.run.run_id, { cursorBefore });
 		}
 		this.emitEarlier = false;
 	}
 
-	private emitRun(json: IDataObject, runId: string): void {
-		this.state.rememberEmitted(runId);
+	/** The deduplication key of an emit: scoped to this workflow and trigger node (see keyScope). */
+	private key(subject: string): string | undefined {
+		return this.settings.keyScope === undefined
+			? undefined
+			: `${this.settings.keyScope}:${subject}`;
+	}
+
+	/**
+	 * Emits; a first emit (not a replay) is remembered, with the cursor before its event so that
+	 * a later replay can start there. Progress is written before the emit: n8n saves it then.
+	 */
+	private emitRun(json: IDataObject, runId: string, how: EmitKind): void {
+		if (!('replay' in how)) {
+			this.state.rememberEmitted(runId);
+			this.state.markEmit(how.cursorBefore, Date.now());
+		}
 		this.context.emit(
 			[[{ json: { ...json, taskgroup_id: this.settings.taskGroupId } }]],
 			undefined,
 			undefined,
-			runId,
+			this.key(runId),
 		);
 	}
 
-	private emitGroupCompleted(status: TaskGroupStatus): void {
+	private emitGroupCompleted(status: TaskGroupStatus, how: EmitKind): void {
 		if (!this.settings.events.has('groupCompleted')) return;
-		if (this.state.completionAlreadyEmitted(status.num_task_runs)) return;
-		this.state.rememberCompletion(status.num_task_runs);
+		if (!('replay' in how)) {
+			if (this.state.completionAlreadyEmitted(status.num_task_runs)) return;
+			this.state.rememberCompletion(status.num_task_runs);
+			this.state.markEmit(how.cursorBefore, Date.now());
+		}
 		this.context.emit(
 			[
 				[
@@ -265,7 +387,7 @@ export class GroupListener {
 			],
 			undefined,
 			undefined,
-			`${this.settings.taskGroupId}:completed:${status.num_task_runs}`,
+			this.key(`${this.settings.taskGroupId}:completed:${status.num_task_runs}`),
 		);
 	}
 

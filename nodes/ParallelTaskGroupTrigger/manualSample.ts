@@ -21,8 +21,10 @@ export async function emitSample(
 	abort: () => void,
 ): Promise<GroupListener | undefined> {
 	let latest: TaskRun | undefined;
+	const ended = new Set<string>();
 	for await (const event of streamRuns(client, settings.taskGroupId)) {
 		if (event.type !== 'task_run.state' || ACTIVE_RUN_STATUSES.has(event.run.status)) continue;
+		ended.add(event.run.run_id);
 		const wanted =
 			event.run.status === 'completed'
 				? settings.events.has('runCompleted')
@@ -39,7 +41,9 @@ export async function emitSample(
 		context.emit([[{ json: { ...json, taskgroup_id: settings.taskGroupId } }]]);
 		return undefined;
 	}
-	// Nothing ended yet: listen with a throwaway cursor, never the active trigger's.
+	// Nothing ended yet: listen with a throwaway cursor, never the active trigger's. The runs
+	// ended at the read above are the baseline: one that ends after it is the sample, even if it
+	// ends before the stream opens.
 	const listener = new GroupListener(
 		context,
 		client,
@@ -47,6 +51,6 @@ export async function emitSample(
 		{ ...settings, includeEarlier: false },
 		abort,
 	);
-	await listener.start();
+	await listener.start(ended);
 	return listener;
 }

@@ -89,6 +89,14 @@ export const triggerProperties: INodeProperties[] = [
 				default: true,
 				description: SIMPLIFY_DESCRIPTION,
 			},
+			{
+				displayName: 'Skip Runs Already Executed',
+				name: 'n8nDeduplication',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to give each emit a deduplication key (this workflow, this trigger, the run), so that n8n 2.20+ starts no second execution for a run after a restart or a reconnect. Off, or on older n8n, the trigger's own record of its latest 200 runs drops repeats, and an emit n8n accepted but lost while stopping is not sent again.",
+			},
 		],
 	},
 ];

@@ -109,6 +109,33 @@ describe('request faults', () => {
 	});
 });
 
+describe('results that lag, and faults for one run', () => {
+	it('lagResults withholds a completed run result (/result 404, /runs output null) until ms after it completed', async () => {
+		const groupId = await finishedGroup();
+		const runId = emu.group(groupId)!.runs[0].run_id;
+		emu.addFault({ route: '*', times: -1, action: { type: 'lagResults', ms: 60_000 } });
+		expect((await api(emu, 'GET', `/v1/tasks/runs/${runId}/result?timeout=0`)).status).toBe(404);
+		const lagging = await readStream(
+			`${emu.url}/v1/tasks/groups/${groupId}/runs?include_output=true`,
+		);
+		expect(lagging.events.map((event) => event.output)).toEqual([null, null, null]);
+		emu.clearFaults();
+		emu.addFault({ route: '*', times: -1, action: { type: 'lagResults', ms: 0 } });
+		expect((await api(emu, 'GET', `/v1/tasks/runs/${runId}/result?timeout=0`)).status).toBe(200);
+	});
+
+	it('a rule with runId fires only on requests about that run', async () => {
+		const groupId = await finishedGroup();
+		const [first, second] = emu.group(groupId)!.runs.map((run) => run.run_id);
+		emu.addFault({ route: '*', runId: second, times: -1, action: { type: 'status', status: 404 } });
+		expect((await api(emu, 'GET', `/v1/tasks/runs/${first}/result?timeout=0`)).status).toBe(200);
+		expect((await api(emu, 'GET', `/v1/tasks/runs/${second}/result?timeout=0`)).status).toBe(404);
+		expect((await api(emu, 'GET', `/v1/tasks/runs/${second}/input`)).status).toBe(404);
+		expect((await api(emu, 'GET', `/v1/tasks/runs/${first}/input`)).status).toBe(200);
+		expect((await api(emu, 'GET', `/v1/tasks/groups/${groupId}`)).status).toBe(200);
+	});
+});
+
 describe('late and redirecting answers', () => {
 	it('applyLate with a status answers it at once and creates the runs afterMs later', async () => {
 		const groupId = await newGroup(emu);

@@ -27,7 +27,7 @@ const ENDING_ACTIONS = new Set([
 	'applyLate',
 	'redirect',
 ]);
-const ALL_ACTIONS = new Set([...STREAM_ACTIONS, ...ENDING_ACTIONS, 'latency']);
+const ALL_ACTIONS = new Set([...STREAM_ACTIONS, ...ENDING_ACTIONS, 'latency', 'lagResults']);
 
 type StatusAction = Extract<FaultAction, { type: 'status' }>;
 type AfterWorkAction = Extract<FaultAction, { type: 'statusAfterApply' | 'dropResponse' }>;
@@ -48,6 +48,8 @@ export interface StreamFaults {
 /** The faults one request gets. */
 export interface FaultPlan {
 	latencyMs: number;
+	/** Results of runs completed less than this long ago are not ready (see `lagResults`). */
+	resultLagMs: number;
 	/** Answer with this error before doing anything. */
 	before?: StatusAction;
 	/** Do the work, then answer with this error or drop the connection. */
@@ -76,6 +78,9 @@ export function checkFaultRule(rule: unknown): FaultRule {
 	const { action } = candidate;
 	if (action.type === 'applyLate' && !(typeof action.afterMs === 'number' && action.afterMs >= 0)) {
 		throw new Error('An applyLate fault needs afterMs >= 0');
+	}
+	if (action.type === 'lagResults' && !(typeof action.ms === 'number' && action.ms >= 0)) {
+		throw new Error('A lagResults fault needs ms >= 0');
 	}
 	if (
 		action.type === 'redirect' &&
@@ -108,12 +113,25 @@ export class FaultBook {
 		return this.rules.length;
 	}
 
-	/** Picks the faults for one request; `onInjected` is called once per non-stream fault used. */
-	plan(route: RouteName, isStreamRoute: boolean, onInjected: () => void): FaultPlan {
-		const plan: FaultPlan = { latencyMs: 0, stream: { duplicate: false, errorEvents: [] } };
+	/**
+	 * Picks the faults for one request (about run `runId`, if any); `onInjected` is called once
+	 * per non-stream fault used.
+	 */
+	plan(
+		route: RouteName,
+		isStreamRoute: boolean,
+		onInjected: () => void,
+		runId?: string,
+	): FaultPlan {
+		const plan: FaultPlan = {
+			latencyMs: 0,
+			resultLagMs: 0,
+			stream: { duplicate: false, errorEvents: [] },
+		};
 		for (const state of this.rules) {
 			const { rule } = state;
 			if (rule.route !== '*' && rule.route !== route) continue;
+			if (rule.runId !== undefined && rule.runId !== runId) continue;
 			if (STREAM_ACTIONS.has(rule.action.type) && !isStreamRoute) continue;
 			state.seen++;
 			const times = rule.times ?? 1;
@@ -124,6 +142,9 @@ export class FaultBook {
 			switch (action.type) {
 				case 'latency':
 					plan.latencyMs += action.ms;
+					break;
+				case 'lagResults':
+					plan.resultLagMs = Math.max(plan.resultLagMs, action.ms);
 					break;
 				case 'status':
 					plan.before = action;

@@ -19,6 +19,17 @@ export interface ApiRequest {
 	body: string;
 	/** Registers a callback for when the client goes away. */
 	onClientGone(handler: () => void): void;
+	/** Results of runs completed less than this long ago are withheld (a `lagResults` fault). */
+	resultLagMs: number;
+}
+
+/** Whether a completed run's result is withheld by a `lagResults` fault. */
+export function resultLagging(
+	record: { run: { status: string; modified_at?: string | null } },
+	lagMs: number,
+): boolean {
+	if (lagMs <= 0 || record.run.status !== 'completed') return false;
+	return Date.now() - Date.parse(record.run.modified_at ?? '') < lagMs;
 }
 
 const RUN_NOT_FOUND = 'Run id not found';
@@ -144,7 +155,11 @@ export async function getRunResult(ctx: EmulatorContext, req: ApiRequest): Promi
 			req.onClientGone(done);
 		});
 	}
-	if (record.run.status === 'completed' && record.output) {
+	if (
+		record.run.status === 'completed' &&
+		record.output &&
+		!resultLagging(record, req.resultLagMs)
+	) {
 		return jsonOutcome(200, { run: record.run, output: record.output });
 	}
 	if (record.run.is_active) return errorOutcome(408, 'Request timed out; run still active');

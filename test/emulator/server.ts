@@ -38,6 +38,9 @@ function route(
 	return { method, pattern: new RegExp(`${pattern}$`), name, template, stream, fastApi422, handle };
 }
 
+/** Routes about one run, whose last path parameter is its ID (fault rules with `runId`). */
+const RUN_ROUTES = new Set<RouteName>(['result', 'input', 'getRun']);
+
 const ROUTES: Route[] = [
 	route('POST', GROUPS, 'createGroup', 'POST /tasks/groups', handlers.createGroup),
 	route('GET', `${GROUPS}/${SEGMENT}`, 'getGroup', 'GET /tasks/groups/:id', handlers.getGroup),
@@ -53,7 +56,7 @@ const ROUTES: Route[] = [
 		`${GROUPS}/${SEGMENT}/runs`,
 		'runs',
 		'GET /tasks/groups/:id/runs',
-		(ctx, req) => runsStream(ctx, req.params[0], req.query),
+		(ctx, req) => runsStream(ctx, req.params[0], req.query, req.resultLagMs),
 		true,
 	),
 	route(
@@ -190,14 +193,17 @@ export async function serveApi(
 		query: url.searchParams,
 		body,
 		onClientGone: (handler) => (res.destroyed ? handler() : clientGone.push(handler)),
+		resultLagMs: 0,
 	};
+	const runId = RUN_ROUTES.has(routeInfo.name) ? params[params.length - 1] : undefined;
 	const key = String(req.headers['x-api-key'] ?? '');
 	let plan: FaultPlan | undefined;
 	let outcome: Outcome;
 	if (!ctx.options.apiKeys.includes(key)) {
 		outcome = errorOutcome(401, 'Unauthorized: invalid or missing credentials');
 	} else {
-		plan = ctx.faults.plan(routeInfo.name, routeInfo.stream, () => ctx.counters.injected());
+		plan = ctx.faults.plan(routeInfo.name, routeInfo.stream, () => ctx.counters.injected(), runId);
+		request.resultLagMs = plan.resultLagMs;
 		if (plan.before) outcome = faultOutcome(routeInfo, plan.before);
 		else if (plan.redirect) outcome = redirectOutcome(ctx, plan.redirect, url);
 		else if (plan.late) {

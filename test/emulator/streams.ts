@@ -5,13 +5,28 @@ import type { EmulatorContext, Outcome } from './context';
 import { errorOutcome, validationOutcome } from './context';
 import type { SseStream } from './sse';
 import type { GroupRecord, LogEntry, RunRecord } from './store';
+import { resultLagging } from './handlers';
 import { booleanParam } from './validation';
 import type { FieldError } from './validation';
 
 /** A finished run never changes: its /runs event text is made once per include combination. */
 const finishedEvents = new WeakMap<RunRecord, Map<string, string>>();
 
-function runEvent(record: RunRecord, includeInput: boolean, includeOutput: boolean): string {
+function runEvent(
+	record: RunRecord,
+	includeInput: boolean,
+	includeOutput: boolean,
+	resultLagMs = 0,
+): string {
+	if (includeOutput && resultLagging(record, resultLagMs)) {
+		return JSON.stringify({
+			type: 'task_run.state',
+			event_id: record.cursor,
+			input: includeInput ? record.input : null,
+			run: record.run,
+			output: null,
+		});
+	}
 	const finished = !record.run.is_active;
 	const variant = `${includeInput}:${includeOutput}`;
 	const cached = finished ? finishedEvents.get(record)?.get(variant) : undefined;
@@ -36,7 +51,12 @@ function runEvent(record: RunRecord, includeInput: boolean, includeOutput: boole
  * GET /groups/{id}/runs: a finite snapshot, one task_run.state per run (active ones too) in
  * creation order, starting after `last_event_id`; then the response ends.
  */
-export function runsStream(ctx: EmulatorContext, groupId: string, query: URLSearchParams): Outcome {
+export function runsStream(
+	ctx: EmulatorContext,
+	groupId: string,
+	query: URLSearchParams,
+	resultLagMs = 0,
+): Outcome {
 	const group = ctx.store.groups.get(groupId);
 	if (!group) return errorOutcome(404, 'TaskGroup not found');
 	const includeInput = booleanParam(query, 'include_input', false);
@@ -59,7 +79,7 @@ export function runsStream(ctx: EmulatorContext, groupId: string, query: URLSear
 				if (status && record.run.status !== status) continue;
 				stream.send(
 					'task_run.state',
-					runEvent(record, includeInput === true, includeOutput === true),
+					runEvent(record, includeInput === true, includeOutput === true, resultLagMs),
 					record.cursor,
 				);
 			}

@@ -90,7 +90,12 @@ export type FaultAction =
 	 */
 	| { type: 'applyLate'; afterMs: number; status?: number }
 	/** Answers with a redirect (default 307) to `to` (default: the redirect target server), same path. */
-	| { type: 'redirect'; status?: number; to?: string };
+	| { type: 'redirect'; status?: number; to?: string }
+	/**
+	 * A completed run's result is not ready until `ms` (real) after it completed: `/result`
+	 * answers 404 and `/runs` gives `output: null` meanwhile. Not ending: the request goes on.
+	 */
+	| { type: 'lagResults'; ms: number };
 
 export interface FaultRule {
 	route: RouteName | '*';
@@ -98,6 +103,8 @@ export interface FaultRule {
 	skip?: number;
 	/** How many matching requests it affects (default 1; -1 = every one). */
 	times?: number;
+	/** Only requests about this run (`result`, `input` and `getRun` routes); others pass it by. */
+	runId?: string;
 	action: FaultAction;
 }
 

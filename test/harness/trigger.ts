@@ -19,11 +19,35 @@ export interface Emission {
 	items: INodeExecutionData[][];
 	deduplicationKey?: string;
 	at: number;
+	/** Whether n8n turned it into an execution (not a duplicate key, not lost). */
+	executed: boolean;
 }
+
+/**
+ * What n8n does with emits: from 2.20 on, `emit` takes a deduplication key and n8n runs no second
+ * execution with a key it has seen, in ONE index across all workflows (share `keys` between
+ * triggers of one instance); before 2.20, `emit` has three parameters and keys are ignored.
+ */
+export interface HostModel {
+	deduplicationKeys: boolean;
+	keys: Set<string>;
+	/**
+	 * Emits n8n accepts (static data saved) but never turns into an execution, as when main
+	 * stops while creating it: called with the emit's number in this instance (0-based).
+	 */
+	loses?: (emitIndex: number, emission: Emission) => boolean;
+}
+
+export const n8nHost = (deduplicationKeys = true): HostModel => ({
+	deduplicationKeys,
+	keys: new Set(),
+});
 
 export interface TriggerHandle {
 	/** Every emit, in order, as an active n8n would turn each into an execution. */
 	emissions: Emission[];
+	/** The emits n8n turned into executions (see HostModel). */
+	executions(): Emission[];
 	errors: Error[];
 	response: ITriggerResponse | undefined;
 	/** The workflow's static data as n8n last saved it: at each emit, as n8n does. */
@@ -39,6 +63,10 @@ export interface StartTriggerOptions {
 	mode?: 'trigger' | 'manual';
 	/** The node version the workflow was saved with (default 1). */
 	typeVersion?: number;
+	workflowId?: string;
+	nodeId?: string;
+	/** The n8n it runs in (default: 2.20+ with keys, an index of its own). */
+	host?: HostModel;
 }
 
 /**
@@ -49,7 +77,7 @@ export interface StartTriggerOptions {
 export async function startTrigger(options: StartTriggerOptions): Promise<TriggerHandle> {
 	const nodeType = new ParallelTaskGroupTrigger();
 	const node: INode = {
-		id: 'b7d1c1f0-0000-4000-8000-000000000002',
+		id: options.nodeId ?? 'b7d1c1f0-0000-4000-8000-000000000002',
 		name: 'Parallel Trigger',
 		type: `${PACKAGE}.${nodeType.description.name}`,
 		typeVersion: options.typeVersion ?? 1,
@@ -58,7 +86,7 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 		credentials: { parallelTaskGroupApi: { id: 'cred1', name: 'Parallel (test)' } },
 	};
 	const workflowData = {
-		id: 'wfTriggerHarness1',
+		id: options.workflowId ?? 'wfTriggerHarness1',
 		name: 'trigger harness',
 		active: true,
 		nodes: [node],
@@ -89,8 +117,10 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 		logAiEvent: noop,
 	} as unknown as IWorkflowExecuteAdditionalData;
 
+	const host = options.host ?? n8nHost();
 	const handle: TriggerHandle = {
 		emissions: [],
+		executions: () => handle.emissions.filter((emission) => emission.executed),
 		errors: [],
 		response: undefined,
 		savedStaticData: structuredClone(options.staticData ?? {}),
@@ -99,15 +129,27 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 	const saveStaticData = () => {
 		handle.savedStaticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
 	};
-	const emit = (
-		items: INodeExecutionData[][],
-		_r?: unknown,
-		_d?: unknown,
-		deduplicationKey?: string,
-	) => {
+	const record = (items: INodeExecutionData[][], deduplicationKey?: string) => {
 		saveStaticData();
-		handle.emissions.push({ items, deduplicationKey, at: Date.now() });
+		const emission: Emission = { items, deduplicationKey, at: Date.now(), executed: false };
+		const lost = host.loses?.(handle.emissions.length, emission) ?? false;
+		handle.emissions.push(emission);
+		if (lost) return;
+		if (deduplicationKey !== undefined) {
+			if (host.keys.has(deduplicationKey)) return;
+			host.keys.add(deduplicationKey);
+		}
+		emission.executed = true;
 	};
+	// The parameter count is what the trigger reads to know whether the host honours keys.
+	const emit = host.deduplicationKeys
+		? (items: INodeExecutionData[][], _r?: unknown, _d?: unknown, key?: string) =>
+				record(items, key)
+		: (items: INodeExecutionData[][], response?: unknown, done?: unknown) => {
+				void response;
+				void done;
+				record(items);
+			};
 	const emitError = (error: Error) => {
 		handle.errors.push(error);
 	};
@@ -146,8 +188,13 @@ export async function listenForTestEvent(
 	return { handle, items: await waiting };
 }
 
-/** The run IDs of every emitted item, in emit order. */
-export const emittedRunIds = (handle: TriggerHandle): string[] =>
-	handle.emissions.flatMap((emission) =>
+const runIdsOf = (emissions: Emission[]): string[] =>
+	emissions.flatMap((emission) =>
 		emission.items.flat().map((item) => String(item.json.run_id ?? item.json.event)),
 	);
+
+/** The run IDs of every emitted item, in emit order. */
+export const emittedRunIds = (handle: TriggerHandle): string[] => runIdsOf(handle.emissions);
+
+/** The run IDs of the emits n8n executed, in emit order. */
+export const executedRunIds = (handle: TriggerHandle): string[] => runIdsOf(handle.executions());

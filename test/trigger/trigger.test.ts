@@ -3,11 +3,16 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
 import { addRuns, liteInputs, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
-import { emittedRunIds, startTrigger } from '../harness/trigger';
+import { executedRunIds, n8nHost, startTrigger } from '../harness/trigger';
 import type { TriggerHandle } from '../harness/trigger';
 import { useForSuite } from '../harness/useForSuite';
 
 const open: TriggerHandle[] = [];
+/** One n8n per test: a restarted trigger finds the deduplication keys of the one before. */
+let host = n8nHost();
+beforeEach(() => {
+	host = n8nHost();
+});
 
 const emulator = useForSuite(() => startEmulator({ speed: 0.0005, keepAliveMs: 100 }));
 afterEach(async () => {
@@ -32,13 +37,14 @@ async function activate(
 		parameters: params,
 		credentials: { apiKey, baseUrl: emulator.url },
 		staticData,
+		host,
 	});
 	open.push(trigger);
 	return trigger;
 }
 
 const emitted = (trigger: TriggerHandle, count: number, what = `${count} emits`) =>
-	waitFor(() => (emittedRunIds(trigger).length >= count ? true : undefined), 20_000, what);
+	waitFor(() => (executedRunIds(trigger).length >= count ? true : undefined), 20_000, what);
 
 function expectExactlyOnce(ids: string[], expected: string[]) {
 	expect(ids.length).toBe(new Set(ids).size);
@@ -56,7 +62,7 @@ describe('Parallel Task Group Trigger', () => {
 		const trigger = await activate(parameters(group));
 		const ids = await runIdsOf(group, 12);
 		await emitted(trigger, 12);
-		expectExactlyOnce(emittedRunIds(trigger), ids);
+		expectExactlyOnce(executedRunIds(trigger), ids);
 		const first = trigger.emissions[0];
 		expect(first.items[0][0].json).toMatchObject({
 			run_id: expect.stringMatching(/^trun_/),
@@ -65,7 +71,9 @@ describe('Parallel Task Group Trigger', () => {
 			summary: expect.stringContaining('name=item-'),
 			basis: expect.any(Array),
 		});
-		expect(first.deduplicationKey).toBe(first.items[0][0].json.run_id);
+		expect(first.deduplicationKey).toBe(
+			`wfTriggerHarness1:b7d1c1f0-0000-4000-8000-000000000002:${String(first.items[0][0].json.run_id)}`,
+		);
 		expect(trigger.errors).toEqual([]);
 	});
 
@@ -87,9 +95,13 @@ describe('Parallel Task Group Trigger', () => {
 		await addRuns(emulator, group, {
 			inputs: [...liteInputs(3), { input: '__fail__', processor: 'lite' }],
 		});
-		await waitFor(() => (trigger.emissions.length >= 2 ? true : undefined), 10_000, 'two emits');
+		await waitFor(
+			() => (trigger.executions().length >= 2 ? true : undefined),
+			10_000,
+			'two executions',
+		);
 		await sleep(1_500);
-		const json = trigger.emissions.map((emission) => emission.items[0][0].json);
+		const json = trigger.executions().map((emission) => emission.items[0][0].json);
 		expect(json).toHaveLength(2);
 		expect(json.find((item) => item.status === 'failed')).toMatchObject({
 			error: 'Task failed: the emulator was asked to fail this run',
@@ -111,8 +123,11 @@ describe('Parallel Task Group Trigger', () => {
 		const second = await activate(parameters(group), first.savedStaticData);
 		await emitted(second, 5);
 		await sleep(1_500);
-		expectExactlyOnce([...emittedRunIds(first), ...emittedRunIds(second)], [...earlier, ...later]);
-		expectExactlyOnce(emittedRunIds(second), later);
+		expectExactlyOnce(
+			[...executedRunIds(first), ...executedRunIds(second)],
+			[...earlier, ...later],
+		);
+		expectExactlyOnce(executedRunIds(second), later);
 	});
 
 	it('survives a deactivation in the middle of a busy group', async () => {
@@ -126,11 +141,11 @@ describe('Parallel Task Group Trigger', () => {
 		const second = await activate(parameters(group), first.savedStaticData);
 		await waitForInactive(emulator, group, 30_000);
 		await waitFor(
-			() => (emittedRunIds(first).length + emittedRunIds(second).length >= 60 ? true : undefined),
+			() => (executedRunIds(first).length + executedRunIds(second).length >= 60 ? true : undefined),
 			20_000,
 		);
 		emulator.configure({ speed: 0.0005 });
-		expectExactlyOnce([...emittedRunIds(first), ...emittedRunIds(second)], ids);
+		expectExactlyOnce([...executedRunIds(first), ...executedRunIds(second)], ids);
 	});
 
 	it.each([
@@ -145,7 +160,7 @@ describe('Parallel Task Group Trigger', () => {
 		const ids = await runIdsOf(group, 30);
 		await emitted(trigger, 30);
 		await sleep(500);
-		expectExactlyOnce(emittedRunIds(trigger), ids);
+		expectExactlyOnce(executedRunIds(trigger), ids);
 		expect(trigger.errors).toEqual([]);
 	});
 
@@ -167,7 +182,7 @@ describe('Parallel Task Group Trigger', () => {
 		const trigger = await activate(parameters(group, { stallSeconds: 1 }));
 		emulator.hold(false);
 		await emitted(trigger, 10);
-		expectExactlyOnce(emittedRunIds(trigger), ids);
+		expectExactlyOnce(executedRunIds(trigger), ids);
 		expect(trigger.errors).toEqual([]);
 	});
 
@@ -180,7 +195,7 @@ describe('Parallel Task Group Trigger', () => {
 		const opens = emulator.counters().requests['GET /tasks/groups/:id/events'];
 		const later = await runIdsOf(group, 4);
 		await emitted(trigger, 7);
-		expectExactlyOnce(emittedRunIds(trigger), [...first, ...later]);
+		expectExactlyOnce(executedRunIds(trigger), [...first, ...later]);
 		expect(emulator.counters().requests['GET /tasks/groups/:id/events']).toBeGreaterThan(opens);
 	});
 
@@ -190,13 +205,13 @@ describe('Parallel Task Group Trigger', () => {
 		await waitForInactive(emulator, group);
 		const catchingUp = await activate(parameters(group));
 		await emitted(catchingUp, 4);
-		expectExactlyOnce(emittedRunIds(catchingUp), before);
+		expectExactlyOnce(executedRunIds(catchingUp), before);
 
 		const fromNow = await activate(parameters(group, { includeEarlier: false }));
 		const after = await runIdsOf(group, 2);
 		await emitted(fromNow, 2);
 		await sleep(1_000);
-		expectExactlyOnce(emittedRunIds(fromNow), after);
+		expectExactlyOnce(executedRunIds(fromNow), after);
 	});
 
 	it('keeps the choice not to emit earlier runs when reading them fails at activation', async () => {
@@ -208,7 +223,7 @@ describe('Parallel Task Group Trigger', () => {
 		const later = await runIdsOf(group, 2);
 		await emitted(trigger, 2);
 		await sleep(1_000);
-		expectExactlyOnce(emittedRunIds(trigger), later);
+		expectExactlyOnce(executedRunIds(trigger), later);
 		expect(trigger.errors).toEqual([]);
 	});
 
@@ -230,7 +245,7 @@ describe('Parallel Task Group Trigger', () => {
 		emulator.addFault({ route: 'events', times: 6, action: { type: 'status', status: 502 } });
 		const trigger = await activate(parameters(group));
 		await emitted(trigger, 3);
-		expectExactlyOnce(emittedRunIds(trigger), ids);
+		expectExactlyOnce(executedRunIds(trigger), ids);
 		expect(trigger.errors).toEqual([]);
 	});
 

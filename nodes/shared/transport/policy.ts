@@ -105,13 +105,35 @@ export const POLICY = {
 		maxRounds: 3,
 	},
 
-	/** The trigger's numbers (the trigger engineer moves its constants here). */
+	/** The trigger's numbers. */
 	trigger: {
+		// Reopening the events stream after a failure: 1 s at first, then at most every 30 s (a
+		// trigger waits for ever, so it must not hammer a server that is down).
 		reconnect: { baseDelayMs: 1_000, maxDelayMs: 30_000 } as Backoff,
 		// After a connection that delivered runs: go straight back, just not in a busy loop.
 		quickReconnectMs: 100,
 		// Default of the trigger's "Reconnect After Silence" option.
 		silenceMs: 90_000,
+		// Run IDs the trigger remembers having emitted (static data, saved by n8n at every emit, so
+		// kept small): what drops repeats where n8n has no deduplication keys. It covers the replay.
+		recentRuns: 200,
+		/**
+		 * n8n creates an execution in the background after an emit returns, so an emit just before a
+		 * stop or a failure may never become one. After an activation and after a reconnect the
+		 * trigger emits again the runs it emitted last (n8n 2.20+ drops those it already executed,
+		 * by their deduplication key): at most the last `maxEmits` emits, only those made within
+		 * `spanMs` before the latest one, and none when the latest is older than `maxAgeMs` (by then
+		 * n8n may have pruned the executions, and with them their keys).
+		 */
+		replay: {
+			maxEmits: 100,
+			// n8n turns an emit into an execution within seconds; a minute covers a slow database.
+			spanMs: 60_000,
+			maxAgeMs: 60 * 60_000,
+			// A replay that has not reached the saved cursor by then is given up (the server did not
+			// serve the events again as before) and the stream reopens at the cursor.
+			timeoutMs: 2 * 60_000,
+		},
 	},
 };
 

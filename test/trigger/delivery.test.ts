@@ -1,0 +1,187 @@
+// Deduplication keys scoped to one trigger, and at-least-once emits that n8n turns into
+// exactly-once executions (issue 10): tests through n8n-core's TriggerContext with a model of
+// n8n's one index of keys (test/harness/trigger.ts, HostModel).
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { DEFAULT_API_KEY, startEmulator } from '../emulator';
+import { addRuns, liteInputs, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
+import { emittedRunIds, executedRunIds, n8nHost, startTrigger } from '../harness/trigger';
+import type { HostModel, StartTriggerOptions, TriggerHandle } from '../harness/trigger';
+import { useForSuite } from '../harness/useForSuite';
+
+const open: TriggerHandle[] = [];
+const emulator = useForSuite(() => startEmulator({ speed: 0.0005, keepAliveMs: 100 }));
+afterEach(async () => {
+	for (const trigger of open.splice(0)) await trigger.close();
+	emulator.clearFaults();
+	emulator.hold(false);
+});
+
+const parameters = (taskGroupId: string, options: IDataObject = {}, events = ['runCompleted']) =>
+	({
+		taskGroupId,
+		events,
+		options: { maxIdleSeconds: 1, stallSeconds: 2, ...options },
+	}) as INodeParameters;
+
+async function activate(options: Omit<StartTriggerOptions, 'credentials'>) {
+	const trigger = await startTrigger({
+		...options,
+		credentials: { apiKey: DEFAULT_API_KEY, baseUrl: emulator.url },
+	});
+	open.push(trigger);
+	return trigger;
+}
+
+async function runIdsOf(group: string, count: number) {
+	const { body } = await addRuns(emulator, group, { inputs: liteInputs(count) });
+	return body.run_ids as string[];
+}
+
+const eventConnections = () => emulator.counters().requests['GET /tasks/groups/:id/events'] ?? 0;
+
+/**
+ * Waits until `count` more events connections have been opened: every connection replays what
+ * is due and delivers everything after the cursor, so what was not emitted by then never is.
+ */
+async function afterReconnects(count: number) {
+	const target = eventConnections() + count;
+	await waitFor(() => eventConnections() >= target || undefined, 30_000, `${count} reconnects`);
+}
+
+const until = (probe: () => boolean, what: string) =>
+	waitFor(() => probe() || undefined, 30_000, what);
+
+function expectExactlyOnce(ids: string[], expected: string[]) {
+	expect(ids.length).toBe(new Set(ids).size);
+	expect([...ids].sort()).toEqual([...expected].sort());
+}
+
+describe('Trigger deduplication keys', () => {
+	it('scopes every key to the workflow and the trigger node', async () => {
+		const group = await newGroup(emulator);
+		const trigger = await activate({
+			parameters: parameters(group, {}, ['runCompleted', 'groupCompleted']),
+			workflowId: 'wfScopeA',
+			nodeId: 'node-a',
+		});
+		const [runId] = await runIdsOf(group, 1);
+		await until(() => trigger.emissions.length >= 2, 'a run and the group completion');
+		const keys = trigger.emissions.map((emission) => emission.deduplicationKey);
+		expect(keys).toContain(`wfScopeA:node-a:${runId}`);
+		expect(keys).toContain(`wfScopeA:node-a:${group}:completed:1`);
+	});
+
+	it.each([
+		['two workflows', ['wfTwoA', 'wfTwoB'], ['node-1', 'node-1']],
+		['two trigger nodes of one workflow', ['wfTwoC', 'wfTwoC'], ['node-1', 'node-2']],
+	])('gives %s on one group every run once', async (_name, workflows, nodes) => {
+		const group = await newGroup(emulator);
+		const host = n8nHost();
+		const [a, b] = await Promise.all(
+			[0, 1].map((i) =>
+				activate({
+					parameters: parameters(group),
+					workflowId: workflows[i],
+					nodeId: nodes[i],
+					host,
+				}),
+			),
+		);
+		const ids = await runIdsOf(group, 15);
+		await until(
+			() => executedRunIds(a).length >= 15 && executedRunIds(b).length >= 15,
+			'15 executions in each',
+		);
+		await afterReconnects(2);
+		expectExactlyOnce(executedRunIds(a), ids);
+		expectExactlyOnce(executedRunIds(b), ids);
+	});
+});
+
+describe('At-least-once emits, exactly-once executions', () => {
+	it('emits again, after a restart, the runs whose executions n8n lost while stopping', async () => {
+		const group = await newGroup(emulator);
+		const host: HostModel = { ...n8nHost(), loses: (index) => index >= 7 };
+		const first = await activate({ parameters: parameters(group), host });
+		const ids = await runIdsOf(group, 10);
+		await until(() => first.emissions.length >= 10, '10 emits');
+		await first.close();
+		expect(executedRunIds(first)).toHaveLength(7);
+
+		host.loses = undefined;
+		const second = await activate({
+			parameters: parameters(group),
+			host,
+			staticData: first.savedStaticData,
+		});
+		await until(() => executedRunIds(second).length >= 3, 'the 3 lost runs executed');
+		const later = await runIdsOf(group, 4);
+		await until(() => executedRunIds(second).length >= 7, 'the later runs executed');
+		await afterReconnects(2);
+		expectExactlyOnce([...executedRunIds(first), ...executedRunIds(second)], [...ids, ...later]);
+		// The replay re-emitted what the first instance emitted last; n8n dropped the ones it ran.
+		expect(second.emissions.length).toBeGreaterThan(executedRunIds(second).length);
+	});
+
+	it('emits again, after a reconnect, the runs of the last connection that n8n lost', async () => {
+		const group = await newGroup(emulator);
+		emulator.hold(true);
+		const ids = await runIdsOf(group, 8);
+		// The first connection ends after its 8 runs (and the statuses between them).
+		emulator.addFault({
+			route: 'events',
+			times: 1,
+			action: { type: 'endStream', afterEvents: 12 },
+		});
+		const host: HostModel = { ...n8nHost(), loses: (index) => index === 2 };
+		const trigger = await activate({ parameters: parameters(group), host });
+		emulator.hold(false);
+		await waitForInactive(emulator, group);
+		await until(() => executedRunIds(trigger).length >= 8, '8 executions');
+		await afterReconnects(2);
+		expectExactlyOnce(executedRunIds(trigger), ids);
+	});
+
+	it.each([
+		['n8n 1.x (no deduplication keys)', n8nHost(false), {}],
+		['n8n 2.x with the keys turned off', n8nHost(true), { n8nDeduplication: false }],
+	])('on %s emits each run once across a restart, from its own record', async (_n, host, opts) => {
+		const group = await newGroup(emulator);
+		emulator.addFault({ route: 'events', times: -1, action: { type: 'duplicateEvents' } });
+		const first = await activate({ parameters: parameters(group, opts), host });
+		const ids = await runIdsOf(group, 10);
+		await until(() => first.emissions.length >= 10, '10 emits');
+		await first.close();
+		const second = await activate({
+			parameters: parameters(group, opts),
+			host,
+			staticData: first.savedStaticData,
+		});
+		const later = await runIdsOf(group, 3);
+		await until(() => second.emissions.length >= 3, '3 more emits');
+		await afterReconnects(2);
+		const all = [...first.emissions, ...second.emissions];
+		expect(all.map((emission) => emission.deduplicationKey)).toEqual(all.map(() => undefined));
+		expectExactlyOnce([...emittedRunIds(first), ...emittedRunIds(second)], [...ids, ...later]);
+	});
+
+	it('replays at most the window of its latest emits', async () => {
+		const group = await newGroup(emulator);
+		const host = n8nHost();
+		const first = await activate({ parameters: parameters(group), host });
+		await runIdsOf(group, 130);
+		await until(() => first.emissions.length >= 130, '130 emits');
+		await first.close();
+		const second = await activate({
+			parameters: parameters(group),
+			host,
+			staticData: first.savedStaticData,
+		});
+		await afterReconnects(2);
+		// Replayed: the last 100 emits at most (POLICY.trigger.replay.maxEmits), none executed.
+		expect(second.emissions.length).toBeGreaterThan(0);
+		expect(second.emissions.length).toBeLessThanOrEqual(100);
+		expect(executedRunIds(second)).toEqual([]);
+	});
+});
