@@ -31,7 +31,7 @@ export function reportWorkers(
 	extra: string,
 ): Record<string, number> {
 	const counts = ctx.cluster.perWorker(executions.map((execution) => execution.id));
-	figure(`${ctx.tag} queue ${label}: executions per worker: ${describeCounts(counts)}; ${extra}`);
+	figure(`${ctx.tag} ${label}: executions per worker: ${describeCounts(counts)}; ${extra}`);
 	expectEqual(counts.unknown ?? 0, 0, `${label}: executions no worker's log names`);
 	return counts;
 }

@@ -190,7 +190,7 @@ export function workerKilledMidEnrich(): QueueScenario {
 			);
 			log(`  the killed worker's log: ${logLine?.trim()}`);
 			figure(
-				`${ctx.tag} queue worker killed: execution ${executionId} ended '${crashed.status}' ${seconds(endedMs)} after the kill; group in its custom data: ${fromCustomData ? 'yes' : 'no'}; in the worker's log: yes`,
+				`${ctx.tag} worker killed: execution ${executionId} ended '${crashed.status}' ${seconds(endedMs)} after the kill; group in its custom data: ${fromCustomData ? 'yes' : 'no'}; in the worker's log: yes`,
 			);
 
 			await victim!.startWorker(ctx.cluster.concurrency);
