@@ -187,14 +187,15 @@ export class N8nInstance {
 	}
 
 	/** `n8n worker` (queue mode) until it reports that it takes jobs. */
-	async startWorker(concurrency: number): Promise<number> {
+	async startWorker(concurrency: number, timeoutMs = 120_000): Promise<number> {
 		return await this.launch(
 			['worker', `--concurrency=${concurrency}`],
-			/n8n worker is now ready|Worker ready|ready to process jobs/i,
+			/n8n worker is now ready/,
+			timeoutMs,
 		);
 	}
 
-	private async launch(args: string[], ready: RegExp): Promise<number> {
+	private async launch(args: string[], ready: RegExp, timeoutMs = 120_000): Promise<number> {
 		if (this.running) throw new Error(`${this.label} is already running`);
 		const started = Date.now();
 		this.server = this.registry.spawn(
@@ -210,7 +211,7 @@ export class N8nInstance {
 			},
 		);
 		this.servers.push(this.server);
-		await this.registry.waitForOutput(this.server, ready, 120_000);
+		await this.registry.waitForOutput(this.server, ready, timeoutMs);
 		return Date.now() - started;
 	}
 

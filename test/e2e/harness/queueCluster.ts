@@ -50,6 +50,9 @@ export class QueueCluster {
 			DB_POSTGRESDB_PASSWORD: '',
 			DB_POSTGRESDB_SCHEMA: 'public',
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			// A worker started again on a loaded machine took longer than the default 30 s to
+			// connect its task runner ("invalid or expired grant token").
+			N8N_RUNNERS_GRANT_TOKEN_TTL: '120',
 		};
 		const make = async (label: string) => {
 			const instance = await N8nInstance.create(build, registry, {

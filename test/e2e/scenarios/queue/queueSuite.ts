@@ -21,14 +21,14 @@ import { mainRestarts, triggerUnderStreamFaults, twoWorkflowsOneGroup } from './
 const WORKERS = 2;
 const CONCURRENCY = 5;
 
-/** In the order they run: the restarts last (they take longest), the kill before the pair. */
+/** In the order they run: the pair while both workers are fresh, the restarts last (longest). */
 export function queueScenarios(): QueueScenario[] {
 	return [
 		enrichThousand(),
 		triggerUnderStreamFaults(),
 		twoWorkflowsOneGroup(),
-		workerKilledMidEnrich(),
 		concurrentExecutions(),
+		workerKilledMidEnrich(),
 		mainRestarts(),
 	];
 }
