@@ -4,7 +4,8 @@
 //   --skip-editor --skip-trigger   leave out the browser or the trigger scenario
 //   --skip-queue            leave out queue mode (main, workers, Redis, Postgres; n8n 2.x only)
 //   --queue-only            only queue mode (implies --major=2)
-//   --only=<text>           run only the scenarios whose title contains <text> (set-up steps run)
+//   --only=<text>           run only the scenarios whose title contains <text> (set-up steps run);
+//                           several texts separated by | (any of them)
 //   --keep                  keep the run folder (n8n user folders, logs) even when all passed
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,9 +97,13 @@ function parseOptions(argv: string[]): Options {
 const failures: string[] = [];
 let onlyFilter: string | undefined;
 
+function wanted(name: string): boolean {
+	return !onlyFilter || onlyFilter.split('|').some((text) => name.includes(text));
+}
+
 /** A scenario failing is recorded and the next one runs; the summary lists every failure. */
 async function scenario(name: string, work: () => Promise<void>): Promise<void> {
-	if (onlyFilter && !name.includes(onlyFilter)) return;
+	if (!wanted(name)) return;
 	try {
 		await step(name, work);
 	} catch (error) {
@@ -281,13 +286,7 @@ async function main(): Promise<void> {
 			}
 		}
 		const build2 = builds.get(2);
-		if (options.queue && build2)
-			await runQueueSuite(
-				suite,
-				build2,
-				scenario,
-				(title) => !onlyFilter || title.includes(onlyFilter),
-			);
+		if (options.queue && build2) await runQueueSuite(suite, build2, scenario, wanted);
 	} catch (error) {
 		failures.push((error as Error).message);
 	} finally {
