@@ -3,6 +3,8 @@ import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
 
 import { openGroupEvents, streamRuns } from '../shared/api';
 import type { GroupStreamEvent, TaskGroupStatus, TaskRun } from '../shared/models';
+
+type RunStateEvent = Extract<GroupStreamEvent, { type: 'task_run.state' }>;
 import { ACTIVE_RUN_STATUSES } from '../shared/models';
 import { formatRun } from '../shared/results';
 import type { ParallelClient } from '../shared/transport/client';
@@ -13,7 +15,7 @@ import { backoffDelayMs, POLICY } from '../shared/transport/policy';
 import type { CursorState } from './cursorState';
 import { EventQueue } from './eventQueue';
 import { isPermanentFailure } from './outcomes';
-import type { DetailOptions } from './runDetails';
+import type { DetailedRun, DetailOptions } from './runDetails';
 import { RunDetails } from './runDetails';
 
 export type TriggerEvent = 'runCompleted' | 'runFailed' | 'groupCompleted';
@@ -43,6 +45,13 @@ interface Replay {
 	from: string;
 	until: string;
 	startedAt: number;
+}
+
+/** What could not be added to a run, said in its item (see RunDetails). */
+function withFlags(json: IDataObject, record: DetailedRun): IDataObject {
+	if (record.outputMissing) json.output_missing = true;
+	if (record.inputMissing) json.input_missing = true;
+	return json;
 }
 
 const eventIdOf = (event: GroupStreamEvent): string | null | undefined =>
@@ -76,6 +85,7 @@ export class GroupListener {
 	private lastStatus: TaskGroupStatus | undefined;
 	private readonly details: RunDetails;
 	private replay: Replay | undefined;
+	private activatedAt = 0;
 
 	constructor(
 		private readonly context: ITriggerFunctions,
@@ -84,7 +94,7 @@ export class GroupListener {
 		private readonly settings: ListenerSettings,
 		private readonly abort: () => void,
 	) {
-		this.details = new RunDetails(client, settings.taskGroupId, settings.details);
+		this.details = new RunDetails(client, settings.taskGroupId, settings.details, context.logger);
 	}
 
 	/**
@@ -95,6 +105,7 @@ export class GroupListener {
 	 * `endedBefore`: the runs that had ended, read by the caller just before (Listen for test event).
 	 */
 	async start(endedBefore?: Set<string>): Promise<void> {
+		this.activatedAt = Date.now();
 		this.planReplay(0);
 		if (endedBefore) this.useBaseline(endedBefore);
 		else if (this.state.isFresh) {
@@ -113,13 +124,18 @@ export class GroupListener {
 		this.abort();
 	}
 
-	/** Notes the runs that have already ended, on a first activation (see includeEarlier). */
-	private async takeBaseline(): Promise<void> {
+	/**
+	 * Notes the runs that have already ended, on a first activation (see includeEarlier). A read
+	 * that comes late (after failures) keeps only runs last changed before the activation, by
+	 * Parallel's `modified_at`, so runs that ended in between are still emitted.
+	 */
+	private async takeBaseline(late = false): Promise<void> {
 		const ended: string[] = [];
 		for await (const event of streamRuns(this.client, this.settings.taskGroupId)) {
-			if (event.type === 'task_run.state' && !ACTIVE_RUN_STATUSES.has(event.run.status)) {
-				ended.push(event.run.run_id);
-			}
+			if (event.type !== 'task_run.state' || ACTIVE_RUN_STATUSES.has(event.run.status)) continue;
+			const changedAt = Date.parse(event.run.modified_at ?? '');
+			if (late && changedAt >= this.activatedAt) continue;
+			ended.push(event.run.run_id);
 		}
 		this.useBaseline(new Set(ended));
 	}
@@ -173,7 +189,7 @@ export class GroupListener {
 		try {
 			// A first activation whose baseline read failed transiently tries again before listening.
 			while (this.state.isFresh && !this.baseline && !this.stopped) {
-				const baseline = await settle(() => this.takeBaseline());
+				const baseline = await settle(() => this.takeBaseline(true));
 				if (baseline.ok) break;
 				if (isPermanentFailure(baseline.error)) return this.fail(baseline.error);
 				this.logTransient(baseline.error);
@@ -321,7 +337,7 @@ export class GroupListener {
 				if (!replaying) this.state.advance(event.event_id);
 				const record = records.get(event.run.run_id);
 				if (emit && record && (replaying || !this.state.wasEmitted(event.run.run_id))) {
-					const json = formatRun(record, this.settings.simplify);
+					const json = withFlags(formatRun(record, this.settings.simplify), record);
 					this.emitRun(json, event.run.run_id, replaying ? { replay: true } : { cursorBefore });
 				}
 			}
@@ -329,17 +345,48 @@ export class GroupListener {
 		}
 	}
 
-	/** A first activation's catch-up: the runs that ended before it, from one read of the group. */
+	/**
+	 * A first activation's catch-up: the runs that ended before it, from one read of the group.
+	 * A read that fails transiently is taken up again where it stopped, with backoff; only a
+	 * permanent failure ends the trigger.
+	 */
 	private async emitEarlierRuns(): Promise<void> {
-		const runs = streamRuns(this.client, this.settings.taskGroupId, this.settings.details);
-		for await (const event of runs) {
-			if (this.stopped) return;
-			if (event.type !== 'task_run.state' || !this.baseline?.has(event.run.run_id)) continue;
-			if (!this.selected(event.run) || this.state.wasEmitted(event.run.run_id)) continue;
-			const cursorBefore = this.state.cursor;
-			this.emitRun(formatRun(event, this.settings.simplify), event.run.run_id, { cursorBefore });
+		let resumeAfter: string | undefined;
+		for (let failures = 0; !this.stopped; ) {
+			const read = await settle(async () => {
+				const runs = streamRuns(this.client, this.settings.taskGroupId, {
+					...this.settings.details,
+					lastEventId: resumeAfter,
+				});
+				for await (const event of runs) {
+					if (this.stopped) return;
+					if (event.type !== 'task_run.state') continue;
+					await this.emitEarlierRun(event);
+					if (event.event_id) resumeAfter = event.event_id;
+				}
+			});
+			if (read.ok) break;
+			if (isPermanentFailure(read.error)) throw read.error;
+			this.logTransient(read.error);
+			await pause(backoffDelayMs(failures++, POLICY.trigger.reconnect), this.client.signal);
 		}
 		this.emitEarlier = false;
+	}
+
+	private async emitEarlierRun(event: RunStateEvent): Promise<void> {
+		const { run } = event;
+		if (!this.baseline?.has(run.run_id) || !this.selected(run)) return;
+		if (this.state.wasEmitted(run.run_id)) return;
+		// A completed run read without its output (not ready yet) waits for it like any other.
+		const lacksOutput =
+			this.settings.details.includeOutput && run.status === 'completed' && !event.output;
+		const record: DetailedRun = lacksOutput
+			? (await this.details.complete([run])).get(run.run_id)!
+			: event;
+		if (this.stopped) return;
+		const cursorBefore = this.state.cursor;
+		const json = withFlags(formatRun(record, this.settings.simplify), record);
+		this.emitRun(json, run.run_id, { cursorBefore });
 	}
 
 	/** The deduplication key of an emit: scoped to this workflow and trigger node (see keyScope). */

@@ -34,9 +34,12 @@ export async function emitSample(
 		}
 	}
 	if (latest) {
-		const records = await new RunDetails(client, settings.taskGroupId, settings.details).complete([
-			latest,
-		]);
+		const records = await new RunDetails(
+			client,
+			settings.taskGroupId,
+			settings.details,
+			context.logger,
+		).complete([latest]);
 		const json = formatRun(records.get(latest.run_id)!, settings.simplify);
 		context.emit([[{ json: { ...json, taskgroup_id: settings.taskGroupId } }]]);
 		return undefined;

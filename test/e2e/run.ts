@@ -126,7 +126,8 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		]),
 	);
 	for (const headless of HEADLESS) await headless.prepare?.(ctx);
-	const trigger = ctx.build.major === 2 ? triggerRestartScenario() : triggerBasicScenario();
+	const trigger = triggerRestartScenario();
+	const triggerBasic = ctx.build.major === 1 ? triggerBasicScenario() : undefined;
 	const pause = pauseScenario();
 	const examples = exampleWorkflows().map((example) => example.workflow);
 	const workflows = [
@@ -134,6 +135,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		...examples,
 		...HEADLESS.map((headless) => headless.workflow(ctx)),
 		...(options.trigger ? await trigger.prepare(ctx) : []),
+		...(options.trigger && triggerBasic ? await triggerBasic.prepare(ctx) : []),
 		...(await pause.prepare(ctx)),
 	];
 	await step(
@@ -172,11 +174,12 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 	if (options.editor && ctx.build.major === 2)
 		await scenario(`${tag}: the editor in Chromium`, () => editorScenario(ctx));
 	if (options.trigger) {
-		const title =
-			ctx.build.major === 2
-				? 'trigger: one execution per run across an n8n restart'
-				: 'trigger: one execution per run';
-		await scenario(`${tag}: ${title}`, () => trigger.run(ctx));
+		if (triggerBasic)
+			await scenario(`${tag}: trigger: one execution per run`, () => triggerBasic.run(ctx));
+		await scenario(
+			`${tag}: trigger: one execution per run across an n8n restart, with and without keys`,
+			() => trigger.run(ctx),
+		);
 	}
 	try {
 		await scenario(

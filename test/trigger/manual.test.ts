@@ -1,7 +1,5 @@
-import { sleep } from 'n8n-workflow';
-
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
-import { addRuns, liteInputs, newGroup, waitForInactive } from '../emulator/helpers';
+import { addRuns, liteInputs, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
 import { listenForTestEvent } from '../harness/trigger';
 import { useForSuite } from '../harness/useForSuite';
 
@@ -18,10 +16,12 @@ describe('Listen for test event', () => {
 		const group = await newGroup(emulator);
 		const { body } = await addRuns(emulator, group, { inputs: liteInputs(5) });
 		await waitForInactive(emulator, group);
-		const started = Date.now();
+		const runsReads = () => emulator.counters().requests['GET /tasks/groups/:id/runs'] ?? 0;
+		const before = runsReads();
 		const { handle, items } = await listen(group);
 		await handle.close();
-		expect(Date.now() - started).toBeLessThan(2_000);
+		// At once: one read of the group, no stream opened to wait on.
+		expect(runsReads() - before).toBe(1);
 		expect(items).toHaveLength(1);
 		expect(items[0]).toHaveLength(1);
 		expect(body.run_ids).toContain(items[0][0].json.run_id);
@@ -32,12 +32,21 @@ describe('Listen for test event', () => {
 		const group = await newGroup(emulator);
 		emulator.hold(true);
 		const { body } = await addRuns(emulator, group, { inputs: liteInputs(2) });
-		void sleep(300).then(() => emulator.hold(false));
+		const runsReads = () => emulator.counters().requests['GET /tasks/groups/:id/runs'] ?? 0;
+		const before = runsReads();
+		// The runs end right after the sample's first read of the group: before its stream opens,
+		// the moment a baseline taken after listening would swallow them.
+		void waitFor(() => runsReads() > before || undefined, 20_000, 'the first read').then(() =>
+			emulator.hold(false),
+		);
 		const { handle, items } = await listen(group);
 		await handle.close();
 		expect(body.run_ids).toContain(items[0][0].json.run_id);
-		await sleep(200);
-		expect(emulator.counters().openStreams).toBe(0);
+		await waitFor(
+			() => emulator.counters().openStreams === 0 || undefined,
+			5_000,
+			'streams closed',
+		);
 	});
 
 	it('emits a failed run as the sample when only failures are chosen', async () => {

@@ -125,6 +125,13 @@ export const POLICY = {
 		 * `spanMs` before the latest one, and none when the latest is older than `maxAgeMs` (by then
 		 * n8n may have pruned the executions, and with them their keys).
 		 */
+		// A completed run whose result is not ready yet (it can lag the run's end): asked again 1, 2,
+		// 4, 8 s... apart; after `maxWaitMs` it is emitted with `output_missing: true` and a warning.
+		// Runs ending together wait together, and the events behind them wait as long at most.
+		output: {
+			retry: { baseDelayMs: 1_000, maxDelayMs: 15_000 } as Backoff,
+			maxWaitMs: 60_000,
+		},
 		replay: {
 			maxEmits: 100,
 			// n8n turns an emit into an execution within seconds; a minute covers a slow database.

@@ -183,7 +183,8 @@ export class N8nInstance {
 
 	/** `n8n start` until the editor is reachable (printed after workflows were activated). */
 	async start(): Promise<number> {
-		return await this.launch(['start'], /Editor is now accessible via/);
+		// A loaded machine (several suites at once) took over 2 minutes.
+		return await this.launch(['start'], /Editor is now accessible via/, 300_000);
 	}
 
 	/** `n8n worker` (queue mode) until it reports that it takes jobs. */
