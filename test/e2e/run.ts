@@ -43,6 +43,7 @@ import { credentialTest } from './scenarios/credentialTest';
 import { editorScenario, exampleWorkflows } from './scenarios/editor';
 import { enrichFailure } from './scenarios/enrichFailure';
 import { enrichRows } from './scenarios/enrichRows';
+import { getResultsPaging } from './scenarios/getResultsPaging';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
 import { runQueueSuite } from './scenarios/queue/queueSuite';
@@ -94,6 +95,9 @@ function parseOptions(argv: string[]): Options {
 	};
 }
 
+// N8N_E2E_START_TIMEOUT_S: how long n8n may take to start (a loaded machine can need minutes).
+const START_TIMEOUT_MS = Number(process.env.N8N_E2E_START_TIMEOUT_S ?? 120) * 1000;
+
 const failures: string[] = [];
 let onlyFilter: string | undefined;
 
@@ -126,6 +130,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		]),
 	);
 	for (const headless of HEADLESS) await headless.prepare?.(ctx);
+	await getResultsPaging.prepare(ctx);
 	const trigger = triggerRestartScenario();
 	const triggerBasic = ctx.build.major === 1 ? triggerBasicScenario() : undefined;
 	const pause = pauseScenario();
@@ -134,6 +139,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		// The examples exactly as published (they must import; the editor scenario opens them).
 		...examples,
 		...HEADLESS.map((headless) => headless.workflow(ctx)),
+		getResultsPaging.workflow(ctx),
 		...(options.trigger ? await trigger.prepare(ctx) : []),
 		...(options.trigger && triggerBasic ? await triggerBasic.prepare(ctx) : []),
 		...(await pause.prepare(ctx)),
@@ -159,7 +165,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 	);
 
 	await step(`${tag}: start n8n`, async () =>
-		figure(`${tag} start: ${seconds(await instance.start())}`),
+		figure(`${tag} start: ${seconds(await instance.start(START_TIMEOUT_MS))}`),
 	);
 	const api = new N8nApi(instance.url);
 	await step(`${tag}: owner account and API key`, async () => {
@@ -171,6 +177,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 	await scenario(`${tag}: credential test through n8n (valid and wrong key)`, () =>
 		credentialTest(ctx),
 	);
+	await scenario(`${tag}: ${getResultsPaging.title}`, () => getResultsPaging.run(ctx));
 	if (options.editor && ctx.build.major === 2)
 		await scenario(`${tag}: the editor in Chromium`, () => editorScenario(ctx));
 	if (options.trigger) {

@@ -84,6 +84,11 @@ export class N8nInstance {
 		return this.options.label;
 	}
 
+	/** The running server's process ID (the n8n main process), e.g. for its memory in /proc. */
+	get serverPid(): number | undefined {
+		return this.running ? this.server?.pid : undefined;
+	}
+
 	get running(): boolean {
 		return this.server !== undefined && this.server.exitCode() === undefined;
 	}
@@ -182,9 +187,9 @@ export class N8nInstance {
 	}
 
 	/** `n8n start` until the editor is reachable (printed after workflows were activated). */
-	async start(): Promise<number> {
+	async start(timeoutMs = 300_000): Promise<number> {
 		// A loaded machine (several suites at once) took over 2 minutes.
-		return await this.launch(['start'], /Editor is now accessible via/, 300_000);
+		return await this.launch(['start'], /Editor is now accessible via/, timeoutMs);
 	}
 
 	/** `n8n worker` (queue mode) until it reports that it takes jobs. */
