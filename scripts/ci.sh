@@ -5,8 +5,8 @@
 #      and the packed-tarball scan, jest (which includes the versioning test and actionlint on
 #      .github/workflows), the soak tests, and the real-n8n e2e suite on n8n 2.x and 1.x).
 #   2. scripts/release-dry-run.sh: the release workflow's steps without publishing.
-# Needs: Node 20.19+ and npm; as root on Debian it installs what the e2e suite needs (chromium)
-# with apt-get, otherwise it says what to install.
+# Needs: Node 20.19+ and npm; as root on Debian it installs what the e2e suite needs (chromium,
+# and, for queue mode, redis-server and postgresql) with apt-get, otherwise it says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,7 +2,10 @@
 // `npm run test:e2e`: the package in real n8n 2.x and 1.x. See docs/e2e.md.
 //   --major=2 | --major=1   only one major (default: both)
 //   --skip-editor --skip-trigger   leave out the browser or the trigger scenario
-//   --only=<text>           run only the scenarios whose title contains <text> (set-up steps run)
+//   --skip-queue            leave out queue mode (main, workers, Redis, Postgres; n8n 2.x only)
+//   --queue-only            only queue mode (implies --major=2)
+//   --only=<text>           run only the scenarios whose title contains <text> (set-up steps run);
+//                           several texts separated by | (any of them)
 //   --keep                  keep the run folder (n8n user folders, logs) even when all passed
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +46,7 @@ import { enrichRows } from './scenarios/enrichRows';
 import { getResultsPaging } from './scenarios/getResultsPaging';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
+import { runQueueSuite } from './scenarios/queue/queueSuite';
 import { pauseScenario } from './scenarios/pauseMode';
 import { savedWorkflowsScenario } from './scenarios/savedWorkflows';
 import { PAYING_ONCE } from './scenarios/payingOnce';
@@ -63,6 +67,8 @@ interface Options {
 	only?: string;
 	editor: boolean;
 	trigger: boolean;
+	queue: boolean;
+	queueOnly: boolean;
 	keep: boolean;
 }
 
@@ -70,16 +76,21 @@ function parseOptions(argv: string[]): Options {
 	const value = (name: string) =>
 		argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 	const major = value('major');
-	const known = ['--skip-editor', '--skip-trigger', '--keep'];
+	const known = ['--skip-editor', '--skip-trigger', '--skip-queue', '--queue-only', '--keep'];
 	const unknown = argv.filter((arg) => !/^--(major|only)=/.test(arg) && !known.includes(arg));
 	if (unknown.length) throw new Error(`Unknown option(s): ${unknown.join(' ')}`);
 	if (major !== undefined && major !== '1' && major !== '2')
 		throw new Error(`--major must be 1 or 2, got ${major}`);
+	const queueOnly = argv.includes('--queue-only');
+	if (queueOnly && (major === '1' || argv.includes('--skip-queue')))
+		throw new Error('--queue-only runs n8n 2.x queue mode: drop --major=1 / --skip-queue');
 	return {
-		majors: major ? [Number(major) as N8nMajor] : [2, 1],
+		majors: queueOnly ? [2] : major ? [Number(major) as N8nMajor] : [2, 1],
 		only: value('only'),
 		editor: !argv.includes('--skip-editor'),
 		trigger: !argv.includes('--skip-trigger'),
+		queue: !argv.includes('--skip-queue'),
+		queueOnly,
 		keep: argv.includes('--keep'),
 	};
 }
@@ -90,9 +101,13 @@ const START_TIMEOUT_MS = Number(process.env.N8N_E2E_START_TIMEOUT_S ?? 300) * 10
 const failures: string[] = [];
 let onlyFilter: string | undefined;
 
+function wanted(name: string): boolean {
+	return !onlyFilter || onlyFilter.split('|').some((text) => name.includes(text));
+}
+
 /** A scenario failing is recorded and the next one runs; the summary lists every failure. */
 async function scenario(name: string, work: () => Promise<void>): Promise<void> {
-	if (onlyFilter && !name.includes(onlyFilter)) return;
+	if (!wanted(name)) return;
 	try {
 		await step(name, work);
 	} catch (error) {
@@ -243,7 +258,7 @@ async function main(): Promise<void> {
 		const builds = await step('install or reuse the n8n builds', () =>
 			ensureN8nBuilds(options.majors),
 		);
-		if (options.editor && options.majors.includes(2)) {
+		if (options.editor && options.majors.includes(2) && !options.queueOnly) {
 			try {
 				await step('Chromium for the editor checks', ensureChromium);
 			} catch (error) {
@@ -264,7 +279,7 @@ async function main(): Promise<void> {
 			startEmulatorProcess(registry, logDir, FAST_SPEED),
 		);
 		const suite: SuiteContext = { registry, runDir, logDir, emulator, pkg };
-		for (const major of options.majors) {
+		for (const major of options.queueOnly ? [] : options.majors) {
 			const build = builds.get(major)!;
 			const tag = `n8n ${build.version}`;
 			const instance = await N8nInstance.create(build, registry, {
@@ -280,6 +295,8 @@ async function main(): Promise<void> {
 				await instance.stop();
 			}
 		}
+		const build2 = builds.get(2);
+		if (options.queue && build2) await runQueueSuite(suite, build2, scenario, wanted);
 	} catch (error) {
 		failures.push((error as Error).message);
 	} finally {

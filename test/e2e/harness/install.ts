@@ -22,7 +22,7 @@ export interface N8nBuild {
 }
 
 /** Runs one of the install scripts next to this file; its progress goes to stderr. */
-async function runInstallScript(name: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function runInstallScript(name: string, env: NodeJS.ProcessEnv): Promise<string> {
 	const script = join(REPO_ROOT, 'test/e2e/harness', name);
 	return await new Promise<string>((resolve, reject) => {
 		const child = spawn('bash', [script], { env, stdio: ['ignore', 'pipe', 'inherit'] });

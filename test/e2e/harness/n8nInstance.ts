@@ -34,6 +34,8 @@ export interface InstanceOptions {
 	label: string;
 	/** Fixed HTTP port (the sandbox), else a free one. */
 	port?: number;
+	/** Shared by every process of one queue-mode cluster; else a random key per instance. */
+	encryptionKey?: string;
 }
 
 export class N8nInstance {
@@ -43,7 +45,7 @@ export class N8nInstance {
 
 	private brokerPort = 0;
 
-	private readonly encryptionKey = randomBytes(24).toString('hex');
+	private readonly encryptionKey: string;
 
 	private server: ManagedProcess | undefined;
 
@@ -58,6 +60,7 @@ export class N8nInstance {
 		private readonly options: InstanceOptions,
 	) {
 		this.userFolder = join(options.root, 'user');
+		this.encryptionKey = options.encryptionKey ?? randomBytes(24).toString('hex');
 		registerSecret(this.encryptionKey);
 	}
 
@@ -185,23 +188,48 @@ export class N8nInstance {
 
 	/** `n8n start` until the editor is reachable (printed after workflows were activated). */
 	async start(timeoutMs = 300_000): Promise<number> {
+		// A loaded machine (several suites at once) took over 2 minutes.
+		return await this.launch(['start'], /Editor is now accessible via/, timeoutMs);
+	}
+
+	/** `n8n worker` (queue mode) until it reports that it takes jobs. */
+	async startWorker(concurrency: number, timeoutMs = 300_000): Promise<number> {
+		return await this.launch(
+			['worker', `--concurrency=${concurrency}`],
+			/n8n worker is now ready/,
+			timeoutMs,
+		);
+	}
+
+	private async launch(args: string[], ready: RegExp, timeoutMs = 120_000): Promise<number> {
 		if (this.running) throw new Error(`${this.label} is already running`);
 		const started = Date.now();
 		this.server = this.registry.spawn(
-			`n8n ${this.build.version} server`,
+			`n8n ${this.build.version} ${this.options.label} ${args[0]}`,
 			this.build.nodeBin,
-			[this.build.n8nBin, 'start'],
+			[this.build.n8nBin, ...args],
 			{
 				env: this.env(),
 				logFile: join(
 					this.options.logDir,
-					`${this.options.label}-server-${this.servers.length + 1}.log`,
+					`${this.options.label}-${args[0]}-${this.servers.length + 1}.log`,
 				),
 			},
 		);
 		this.servers.push(this.server);
-		await this.registry.waitForOutput(this.server, /Editor is now accessible via/, timeoutMs);
+		await this.registry.waitForOutput(this.server, ready, timeoutMs);
 		return Date.now() - started;
+	}
+
+	/** SIGKILL to the process group: a crash, as far as n8n can tell. */
+	async kill(): Promise<void> {
+		if (this.server) await this.registry.kill(this.server);
+		this.server = undefined;
+	}
+
+	/** The output of the running (or last) process only. */
+	get currentLog(): string {
+		return this.servers.at(-1)?.output() ?? '';
 	}
 
 	/** SIGTERM and wait until the process group is gone. */

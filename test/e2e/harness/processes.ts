@@ -189,6 +189,15 @@ export class ProcessRegistry {
 		}
 	}
 
+	/** SIGKILL to the process group at once (a crash), then waits until it is gone. */
+	async kill(managed: ManagedProcess): Promise<void> {
+		signalGroup(managed.pid, 'SIGKILL');
+		await waitFor(`${managed.name} to die`, () => !groupAlive(managed.pid), {
+			timeoutMs: 10_000,
+			intervalMs: 100,
+		});
+	}
+
 	/** Refuses new processes from now on, then stops every registered one, the most recent first. */
 	async stopAll(): Promise<void> {
 		this.closed = true;
