@@ -1,11 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { forGroupOperations } from './shared';
+import { QUESTION_FROM_AI, withToolDefault } from './toolMode';
 
 const OPERATIONS = ['addRuns', 'enrich'];
 
-export const runInputProperties: INodeProperties[] = [
-	{
+const inputModeProperty: INodeProperties = {
 		displayName: 'Input',
 		name: 'inputMode',
 		type: 'options',
@@ -29,7 +29,23 @@ export const runInputProperties: INodeProperties[] = [
 		default: 'item',
 		description: 'What each item sends to Parallel as the input of its run',
 		displayOptions: forGroupOperations(OPERATIONS),
-	},
+	};
+
+const inputTextProperty: INodeProperties = {
+		displayName: 'Input Text',
+		name: 'inputText',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		placeholder: 'e.g. Who is the CEO of {{ $json.company_name }}?',
+		description: 'The question to research for each item; use expressions to put item fields in it',
+		displayOptions: { show: { ...forGroupOperations(OPERATIONS).show, inputMode: ['text'] } },
+	};
+
+export const runInputProperties: INodeProperties[] = [
+	// As an AI Agent tool (1.1), the model's question is the input.
+	...withToolDefault(inputModeProperty, { default: 'text' }),
 	{
 		displayName: 'Input Fields',
 		name: 'inputFields',
@@ -41,15 +57,5 @@ export const runInputProperties: INodeProperties[] = [
 			'Comma-separated names of the item fields to send (dot notation for nested fields)',
 		displayOptions: { show: { ...forGroupOperations(OPERATIONS).show, inputMode: ['fields'] } },
 	},
-	{
-		displayName: 'Input Text',
-		name: 'inputText',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		required: true,
-		placeholder: 'e.g. Who is the CEO of {{ $json.company_name }}?',
-		description: 'The question to research for each item; use expressions to put item fields in it',
-		displayOptions: { show: { ...forGroupOperations(OPERATIONS).show, inputMode: ['text'] } },
-	},
+	...withToolDefault(inputTextProperty, { default: QUESTION_FROM_AI }),
 ];

@@ -1,0 +1,250 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- e2e harness runs in Node, not in n8n */
+// "A good tool for n8n's AI Agent" (issue 16) in real n8n: the published example
+// (examples/research-agent-tool.json) with its chat trigger replaced by four questions, its OpenAI
+// Chat Model pointed at a stand-in model server (modelServer.ts), and the two Parallel tools on the
+// emulator. The stand-in model calls the tools as a model would, one conversation per question:
+//   answer   research with a question and output fields: a compact answer with sources
+//   failed   research a question whose run fails on Parallel's side: the reason, no stop
+//   empty    research with an empty question: refused, nothing paid
+//   timeout  research while the emulator holds every run: run_id and how to fetch it; the model
+//            then calls the Get Result tool with that run_id (the hold released first) and gets the answer
+// Checked: the tools' names, descriptions and JSON schemas as the model receives them, each run's
+// input on Parallel's side, what each tool returned to the model, and the runs paid for.
+import { EMULATOR_CREDENTIAL } from '../harness/credentials';
+import { expectEqual, expectMatch, expectTrue } from '../harness/expect';
+import { startModelServer, textOf } from '../harness/modelServer';
+import type { ChatRequest, ModelServer, ModelTurn, OfferedTool } from '../harness/modelServer';
+import { outputItems } from '../harness/runData';
+import type { MajorContext } from '../harness/suite';
+import {
+	ACTION_NODE_TYPE,
+	CREDENTIAL_TYPE,
+	EXAMPLES,
+	loadExample,
+} from '../harness/workflows';
+import type { WorkflowJson, WorkflowNode } from '../harness/workflows';
+import type { HeadlessScenario } from './headlessScenario';
+
+const TOOL_TYPE = `${ACTION_NODE_TYPE}Tool`;
+const OPENAI_CREDENTIAL = { id: 'E2eOpenAiStandIn', name: 'OpenAI (stand-in model, e2e)' };
+const RESEARCH_NODE = 'Research the web';
+const RESULT_NODE = 'Get research result';
+const AGENT_NODE = 'AI Agent';
+const CASES = ['answer', 'failed', 'empty', 'timeout'] as const;
+type Case = (typeof CASES)[number];
+
+const QUESTIONS: Record<Case, { question: string; output_fields: string }> = {
+	answer: { question: 'Who is the CEO of Acme GmbH?', output_fields: 'ceo_name, founded_year' },
+	failed: { question: 'Who runs Failing Corp? __fail__', output_fields: '' },
+	empty: { question: '', output_fields: '' },
+	timeout: { question: 'What did Slow Corp announce today?', output_fields: '' },
+};
+
+/** n8n's tool name for a node: its name with characters other than letters and digits as _. */
+const toolName = (nodeName: string) => nodeName.replace(/[^a-zA-Z0-9_-]/g, '_');
+
+interface State {
+	model?: ModelServer;
+	runsBefore: number;
+}
+const states = new Map<string, State>();
+const stateOf = (ctx: MajorContext) => states.get(ctx.tag) ?? { runsBefore: 0 };
+
+function caseOf(request: ChatRequest): Case {
+	const user = request.messages.find((message) => message.role === 'user');
+	const match = /\[case:(\w+)\]/.exec(textOf(user));
+	if (!match || !CASES.includes(match[1] as Case)) throw new Error(`No case in ${textOf(user)}`);
+	return match[1] as Case;
+}
+
+/** What a tool returned to the model: n8n sends the tool's items as JSON. */
+export function toolResults(request: ChatRequest): Array<Record<string, unknown>> {
+	return request.messages
+		.filter((message) => message.role === 'tool')
+		.map((message) => {
+			const text = textOf(message);
+			let parsed: unknown;
+			try {
+				parsed = JSON.parse(text);
+			} catch {
+				return { unparsed: text };
+			}
+			const first = Array.isArray(parsed) ? (parsed[0] as unknown) : parsed;
+			const inner = (first as { response?: unknown })?.response ?? first;
+			const item = Array.isArray(inner) ? (inner[0] as unknown) : inner;
+			return (item ?? {}) as Record<string, unknown>;
+		});
+}
+
+function script(ctx: MajorContext) {
+	return async (request: ChatRequest): Promise<ModelTurn> => {
+		const which = caseOf(request);
+		const results = toolResults(request);
+		if (!results.length) {
+			if (which === 'timeout') await ctx.emulator.hold(true);
+			return { tool: toolName(RESEARCH_NODE), arguments: { ...QUESTIONS[which] } };
+		}
+		const last = results[results.length - 1];
+		if (which === 'timeout' && results.length === 1) {
+			await ctx.emulator.hold(false);
+			return { tool: toolName(RESULT_NODE), arguments: { run_id: last.run_id } };
+		}
+		return { text: `FINAL ${which}: ${JSON.stringify(last)}` };
+	};
+}
+
+function node(workflow: WorkflowJson, name: string): WorkflowNode {
+	const found = workflow.nodes.find((candidate) => candidate.name === name);
+	if (!found) throw new Error(`No node '${name}' in ${workflow.name}`);
+	return found;
+}
+
+/** The example, runnable here: four questions instead of the chat, the stand-ins' credentials. */
+function agentWorkflow(): WorkflowJson {
+	const example = loadExample(EXAMPLES.agentTool);
+	const trigger = example.nodes.find((candidate) =>
+		candidate.type.endsWith('.chatTrigger'),
+	) as WorkflowNode;
+	const questions = CASES.map((which) => ({ chatInput: `[case:${which}] Please research this.` }));
+	const nodes = example.nodes.map((original): WorkflowNode => {
+		const copy: WorkflowNode = { ...original, parameters: { ...original.parameters } };
+		if (copy === undefined || original.name === trigger.name) {
+			return {
+				id: original.id,
+				name: original.name,
+				position: original.position,
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				parameters: { jsCode: `return ${JSON.stringify(questions.map((json) => ({ json })))};` },
+			};
+		}
+		if (copy.type === TOOL_TYPE) copy.credentials = { [CREDENTIAL_TYPE]: { ...EMULATOR_CREDENTIAL } };
+		if (copy.type.endsWith('.lmChatOpenAi')) copy.credentials = { openAiApi: { ...OPENAI_CREDENTIAL } };
+		return copy;
+	});
+	const start = {
+		id: 'e2e-agent-manual',
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [trigger.position[0] - 220, trigger.position[1]] as [number, number],
+		parameters: {},
+	};
+	// Short enough that the held run times out quickly; the example keeps its 60 s default.
+	Object.assign(node({ ...example, nodes }, RESEARCH_NODE).parameters, { maxWaitSeconds: 3 });
+	return {
+		...example,
+		id: 'E2eAgentToolUse1',
+		name: 'e2e: AI Agent with the Parallel tools',
+		nodes: [start, ...nodes],
+		connections: {
+			...example.connections,
+			Start: { main: [[{ node: trigger.name, type: 'main', index: 0 }]] },
+		},
+		active: false,
+	};
+}
+
+function offered(request: ChatRequest, nodeName: string): OfferedTool['function'] {
+	const tool = request.tools?.find((candidate) => candidate.function.name === toolName(nodeName));
+	if (!tool) {
+		const names = (request.tools ?? []).map((candidate) => candidate.function.name).join(', ');
+		throw new Error(`The model was not offered '${toolName(nodeName)}' (offered: ${names})`);
+	}
+	return tool.function;
+}
+
+async function runInput(ctx: MajorContext, runId: unknown): Promise<unknown> {
+	const response = await fetch(`${ctx.emulator.url}/v1/tasks/runs/${String(runId)}/input`, {
+		headers: { 'x-api-key': ctx.emulator.apiKey },
+	});
+	expectEqual(response.status, 200, `the emulator's answer for the input of run ${String(runId)}`);
+	return ((await response.json()) as { input: unknown }).input;
+}
+
+export const agentToolScenario: HeadlessScenario = {
+	title: 'AI Agent: the Parallel tools as the model sees and calls them (answer, failed, empty, timeout)',
+	async prepare(ctx) {
+		const model = await startModelServer(script(ctx));
+		states.set(ctx.tag, { model, runsBefore: 0 });
+		await ctx.instance.importCredentials([
+			{
+				...OPENAI_CREDENTIAL,
+				type: 'openAiApi',
+				data: { apiKey: 'sk-standin-not-a-real-key', url: model.baseUrl },
+			},
+		]);
+	},
+	async before(ctx) {
+		const state = stateOf(ctx);
+		state.runsBefore = (await ctx.emulator.counters()).runsCreatedTotal;
+		state.model?.requests.splice(0);
+	},
+	workflow: () => agentWorkflow(),
+	async verify(result, ctx) {
+		const state = stateOf(ctx);
+		const requests = state.model?.requests ?? [];
+		expectEqual(result.run.status, 'success', 'the execution status');
+
+		const first = requests.find((request) => !toolResults(request).length);
+		if (!first) throw new Error('The stand-in model got no request');
+		const research = offered(first, RESEARCH_NODE);
+		expectMatch(research.description, /^Research a question on the web with Parallel/, "the research tool's description");
+		expectMatch(research.description, /run_id/, "the research tool's description says how to fetch a long run");
+		const properties = (research.parameters?.properties ?? {}) as Record<string, { type?: string; description?: string }>;
+		expectEqual(Object.keys(properties).sort(), ['output_fields', 'question'], "the research tool's arguments");
+		expectEqual(properties.question?.type, 'string', "the type of 'question'");
+		expectMatch(properties.question?.description, /question to research/, "the description of 'question'");
+		expectTrue(
+			((research.parameters?.required ?? []) as string[]).includes('question'),
+			"'question' is required",
+		);
+		const getResult = offered(first, RESULT_NODE);
+		expectMatch(getResult.description, /by the run_id/, "the Get Result tool's description");
+		expectEqual(Object.keys((getResult.parameters?.properties ?? {}) as object), ['run_id'], "the Get Result tool's arguments");
+
+		const byCase = (which: Case) => requests.filter((request) => caseOf(request) === which);
+		const lastResults = (which: Case) => toolResults(byCase(which).at(-1) ?? first);
+
+		const [answer] = lastResults('answer');
+		expectEqual(answer?.status, 'completed', 'answer: the status the model read');
+		const fields = answer?.answer as Record<string, unknown> | undefined;
+		expectEqual(Object.keys(fields ?? {}).sort(), ['ceo_name', 'founded_year'], 'answer: the fields the model asked for');
+		expectTrue(typeof answer?.sources === 'object', 'answer: sources per field');
+		expectEqual(Object.keys(answer ?? {}).sort(), ['answer', 'run_id', 'sources', 'status'], 'answer: the keys the model read (no toolCallId, no echoed arguments)');
+		expectEqual(await runInput(ctx, answer?.run_id), QUESTIONS.answer.question, "answer: the run's input on Parallel's side");
+
+		const [failed] = lastResults('failed');
+		expectEqual(failed?.status, 'failed', 'failed: the status the model read');
+		expectMatch(failed?.error, /The research failed/, 'failed: the reason the model read');
+
+		const [empty] = lastResults('empty');
+		expectEqual(empty?.status, 'not_started', 'empty: the status the model read');
+		expectMatch(empty?.error, /No question was given.*'question'/s, 'empty: what the model is told to do');
+
+		const [pending, fetched] = lastResults('timeout');
+		expectMatch(pending?.status, /^(queued|running)$/, 'timeout: the status of the held run');
+		expectMatch(pending?.message, new RegExp(String(pending?.run_id)), 'timeout: the message names the run_id');
+		expectMatch(pending?.message, /fetches a research result by run_id/, 'timeout: how to fetch it');
+		expectEqual(fetched?.run_id, pending?.run_id, 'timeout: Get Result fetched the same run');
+		expectEqual(fetched?.status, 'completed', 'timeout: Get Result returned the answer');
+
+		const runs = (await ctx.emulator.counters()).runsCreatedTotal - state.runsBefore;
+		expectEqual(runs, 3, 'runs paid for (answer, failed, timeout; none for the empty question)');
+
+		const outputs = outputItems(result.run, AGENT_NODE);
+		expectEqual(outputs.length, CASES.length, "the agent's output items");
+		outputs.forEach((item, index) =>
+			expectMatch(item.json.output, new RegExp(`^FINAL ${CASES[index]}:`), `the agent's answer to ${CASES[index]}`),
+		);
+	},
+	async after(ctx) {
+		await ctx.emulator.hold(false);
+	},
+};
+
+/** Stops the stand-in model servers (after the last major). */
+export async function closeModelServers(): Promise<void> {
+	for (const state of states.values()) await state.model?.close();
+	states.clear();
+}
