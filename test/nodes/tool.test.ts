@@ -44,7 +44,11 @@ const runsCreated = () => bench.emulator.counters().runsCreatedTotal;
 
 /** The run's input as Parallel received it. */
 async function inputOf(runId: unknown): Promise<unknown> {
-	const { status, body } = await api(bench.emulator, 'GET', `/v1/tasks/runs/${String(runId)}/input`);
+	const { status, body } = await api(
+		bench.emulator,
+		'GET',
+		`/v1/tasks/runs/${String(runId)}/input`,
+	);
 	expect(status).toBe(200);
 	return (body as { input: unknown }).input;
 }
@@ -103,7 +107,11 @@ describe('As an AI Agent tool (1.1)', () => {
 		const before = runsCreated();
 		const run = await callTool(
 			{},
-			{ question: 'Who is the CEO of Acme GmbH?', output_fields: 'ceo name, founded_year', toolCallId: 'call_1' },
+			{
+				question: 'Who is the CEO of Acme GmbH?',
+				output_fields: 'ceo name, founded_year',
+				toolCallId: 'call_1',
+			},
 		);
 		expect(run.error).toBeUndefined();
 		expect(runsCreated() - before).toBe(1);
@@ -124,16 +132,26 @@ describe('As an AI Agent tool (1.1)', () => {
 	});
 
 	it('sends the question as the run input, base-fast, with a schema of the fields asked for', async () => {
-		const run = await callTool({}, { question: 'Who is the CEO of Acme GmbH?', output_fields: '', toolCallId: 'call_2' });
+		const run = await callTool(
+			{},
+			{ question: 'Who is the CEO of Acme GmbH?', output_fields: '', toolCallId: 'call_2' },
+		);
 		expect(await inputOf(run.items[0].json.run_id)).toBe('Who is the CEO of Acme GmbH?');
-		const { body } = await api(bench.emulator, 'GET', `/v1/tasks/runs/${String(run.items[0].json.run_id)}`);
+		const { body } = await api(
+			bench.emulator,
+			'GET',
+			`/v1/tasks/runs/${String(run.items[0].json.run_id)}`,
+		);
 		expect((body as { processor: string }).processor).toBe('base-fast');
 		expect(run.items[0].json).toMatchObject({ status: 'completed', answer: expect.any(String) });
 		expect(Array.isArray(run.items[0].json.sources)).toBe(true);
 	});
 
 	it('returns the full basis when asked', async () => {
-		const run = await callTool({ includeFullBasis: true }, { question: 'Who founded Acme?', output_fields: 'founder' });
+		const run = await callTool(
+			{ includeFullBasis: true },
+			{ question: 'Who founded Acme?', output_fields: 'founder' },
+		);
 		expect(run.items[0].json).toMatchObject({
 			status: 'completed',
 			basis: [{ field: 'founder', reasoning: expect.any(String), citations: expect.any(Array) }],
@@ -176,7 +194,10 @@ describe('As an AI Agent tool (1.1)', () => {
 
 	it('answers a run still going after Max Wait with its run_id and how to fetch it, then Get Result fetches it', async () => {
 		bench.emulator.hold(true);
-		const run = await callTool({ maxWaitSeconds: 1 }, { question: 'A long question', output_fields: '' });
+		const run = await callTool(
+			{ maxWaitSeconds: 1 },
+			{ question: 'A long question', output_fields: '' },
+		);
 		const answer = run.items[0].json;
 		expect(answer).toEqual({
 			status: expect.stringMatching(/^(queued|running)$/),
@@ -192,7 +213,9 @@ describe('As an AI Agent tool (1.1)', () => {
 		);
 		expect(still.items[0].json).toMatchObject({
 			run_id: answer.run_id,
-			message: expect.stringContaining(`Call this tool again later with run_id '${answer.run_id as string}'`),
+			message: expect.stringContaining(
+				`Call this tool again later with run_id '${answer.run_id as string}'`,
+			),
 		});
 		bench.emulator.hold(false);
 		const runs = runsCreated();
@@ -243,4 +266,3 @@ describe('As an AI Agent tool (1.1)', () => {
 		});
 	});
 });
-

@@ -9,47 +9,47 @@ const show = (types: string[]) => ({
 });
 
 const outputSchemaTypeProperty: INodeProperties = {
-		displayName: 'Output Schema Type',
-		name: 'outputSchemaType',
-		type: 'options',
-		options: [
-			{
-				name: 'Auto',
-				value: 'auto',
-				description: 'Parallel decides which fields to return (best with pro and above)',
-			},
-			{
-				name: 'Field Names',
-				value: 'fields',
-				description: 'List the fields you want by name; each comes back as text',
-			},
-			{
-				name: 'From Example',
-				value: 'example',
-				description: 'Write the answer you want for one item; the schema is derived from it',
-			},
-			{
-				name: 'JSON Schema',
-				value: 'json',
-				description: 'Define the fields yourself with a JSON schema',
-			},
-			{ name: 'Text', value: 'text', description: 'A written answer in one text field' },
-		],
-		default: 'example',
-		description: 'The shape of the answer Parallel returns for each item',
-		displayOptions: forGroupOperations(OPERATIONS),
-	};
+	displayName: 'Output Schema Type',
+	name: 'outputSchemaType',
+	type: 'options',
+	options: [
+		{
+			name: 'Auto',
+			value: 'auto',
+			description: 'Parallel decides which fields to return (best with pro and above)',
+		},
+		{
+			name: 'Field Names',
+			value: 'fields',
+			description: 'List the fields you want by name; each comes back as text',
+		},
+		{
+			name: 'From Example',
+			value: 'example',
+			description: 'Write the answer you want for one item; the schema is derived from it',
+		},
+		{
+			name: 'JSON Schema',
+			value: 'json',
+			description: 'Define the fields yourself with a JSON schema',
+		},
+		{ name: 'Text', value: 'text', description: 'A written answer in one text field' },
+	],
+	default: 'example',
+	description: 'The shape of the answer Parallel returns for each item',
+	displayOptions: forGroupOperations(OPERATIONS),
+};
 
 const outputFieldsProperty: INodeProperties = {
-		displayName: 'Output Fields',
-		name: 'outputFields',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. ceo_name, founded_year',
-		description:
-			'Comma-separated names of the fields to research, each answered as text. Leave empty for a written answer.',
-		displayOptions: show(['fields']),
-	};
+	displayName: 'Output Fields',
+	name: 'outputFields',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. ceo_name, founded_year',
+	description:
+		'Comma-separated names of the fields to research, each answered as text. Leave empty for a written answer.',
+	displayOptions: show(['fields']),
+};
 
 export const outputSchemaProperties: INodeProperties[] = [
 	...withToolDefault(outputSchemaTypeProperty, { default: 'fields' }),

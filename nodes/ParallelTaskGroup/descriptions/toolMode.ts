@@ -65,7 +65,7 @@ const RESEARCH_TOOL_DESCRIPTION =
 	"Research a question on the web with Parallel and return a sourced answer: the answer and a few source URLs. Ask one precise question per call, with the names, places and dates it needs; optionally name the fields you want in 'output_fields'. Usually takes 15 s to 2 min. If the research is still running when the tool stops waiting, it returns status 'running' and a run_id: fetch the answer later with the tool that gets a research result by run_id. Do not ask the same question again; that pays for the research twice.";
 
 const RESULT_TOOL_DESCRIPTION =
-	"Get the answer of a Parallel web research that was still running, by the run_id an earlier research call returned. Waits up to a minute; if the research is still running, it says so: try again later with the same run_id.";
+	'Get the answer of a Parallel web research that was still running, by the run_id an earlier research call returned. Waits up to a minute; if the research is still running, it says so: try again later with the same run_id.';
 
 const OTHER_TOOL_DESCRIPTION =
 	'Work with Parallel task groups: batches of web research runs, their status and their results.';

@@ -186,7 +186,8 @@ function schemaFromFieldNames(list: string, description?: string): OutputSchema 
 		);
 	}
 	const properties: Json = {};
-	for (const name of names) properties[name] = { type: 'string', description: name.replace(/_/g, ' ') };
+	for (const name of names)
+		properties[name] = { type: 'string', description: name.replace(/_/g, ' ') };
 	const schema: Json = { type: 'object', properties, required: names, additionalProperties: false };
 	return { type: 'json', json_schema: withDescription(schema, description) };
 }

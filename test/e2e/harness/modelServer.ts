@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- e2e harness runs in Node, not in n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- e2e harness runs in Node, not in n8n */
 // A stand-in for OpenAI's chat completions API on 127.0.0.1, with no dependencies: n8n's OpenAI
 // Chat Model is pointed at it, and a script decides each answer: call a tool with arguments, or
 // reply with text. Every request is recorded, so tests read what the model was offered (the tools'
@@ -27,9 +27,7 @@ export interface ChatRequest {
 }
 
 /** What the stand-in model does next: call one tool, or answer. */
-export type ModelTurn =
-	| { tool: string; arguments: Record<string, unknown> }
-	| { text: string };
+export type ModelTurn = { tool: string; arguments: Record<string, unknown> } | { text: string };
 
 export type ModelScript = (request: ChatRequest) => ModelTurn | Promise<ModelTurn>;
 
@@ -115,7 +113,9 @@ export async function startModelServer(script: ModelScript): Promise<ModelServer
 			const path = (req.url ?? '').split('?')[0];
 			if (req.method === 'GET' && path.endsWith('/models')) {
 				res.writeHead(200, { 'content-type': 'application/json' });
-				res.end(JSON.stringify({ object: 'list', data: [{ id: STAND_IN_MODEL, object: 'model' }] }));
+				res.end(
+					JSON.stringify({ object: 'list', data: [{ id: STAND_IN_MODEL, object: 'model' }] }),
+				);
 				return;
 			}
 			if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {

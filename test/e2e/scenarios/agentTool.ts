@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- e2e harness runs in Node, not in n8n */
 // "A good tool for n8n's AI Agent" (issue 16) in real n8n: the published example
 // (examples/research-agent-tool.json) with its chat trigger replaced by four questions, its OpenAI
 // Chat Model pointed at a stand-in model server (modelServer.ts), and the two Parallel tools on the
@@ -16,12 +15,7 @@ import { startModelServer, textOf } from '../harness/modelServer';
 import type { ChatRequest, ModelServer, ModelTurn, OfferedTool } from '../harness/modelServer';
 import { outputItems } from '../harness/runData';
 import type { MajorContext } from '../harness/suite';
-import {
-	ACTION_NODE_TYPE,
-	CREDENTIAL_TYPE,
-	EXAMPLES,
-	loadExample,
-} from '../harness/workflows';
+import { ACTION_NODE_TYPE, CREDENTIAL_TYPE, EXAMPLES, loadExample } from '../harness/workflows';
 import type { WorkflowJson, WorkflowNode } from '../harness/workflows';
 import type { HeadlessScenario } from './headlessScenario';
 
@@ -118,8 +112,10 @@ function agentWorkflow(): WorkflowJson {
 				parameters: { jsCode: `return ${JSON.stringify(questions.map((json) => ({ json })))};` },
 			};
 		}
-		if (copy.type === TOOL_TYPE) copy.credentials = { [CREDENTIAL_TYPE]: { ...EMULATOR_CREDENTIAL } };
-		if (copy.type.endsWith('.lmChatOpenAi')) copy.credentials = { openAiApi: { ...OPENAI_CREDENTIAL } };
+		if (copy.type === TOOL_TYPE)
+			copy.credentials = { [CREDENTIAL_TYPE]: { ...EMULATOR_CREDENTIAL } };
+		if (copy.type.endsWith('.lmChatOpenAi'))
+			copy.credentials = { openAiApi: { ...OPENAI_CREDENTIAL } };
 		return copy;
 	});
 	const start = {
@@ -163,7 +159,8 @@ async function runInput(ctx: MajorContext, runId: unknown): Promise<unknown> {
 }
 
 export const agentToolScenario: HeadlessScenario = {
-	title: 'AI Agent: the Parallel tools as the model sees and calls them (answer, failed, empty, timeout)',
+	title:
+		'AI Agent: the Parallel tools as the model sees and calls them (answer, failed, empty, timeout)',
 	async prepare(ctx) {
 		const model = await startModelServer(script(ctx));
 		states.set(ctx.tag, { model, runsBefore: 0 });
@@ -189,19 +186,42 @@ export const agentToolScenario: HeadlessScenario = {
 		const first = requests.find((request) => !toolResults(request).length);
 		if (!first) throw new Error('The stand-in model got no request');
 		const research = offered(first, RESEARCH_NODE);
-		expectMatch(research.description, /^Research a question on the web with Parallel/, "the research tool's description");
-		expectMatch(research.description, /run_id/, "the research tool's description says how to fetch a long run");
-		const properties = (research.parameters?.properties ?? {}) as Record<string, { type?: string; description?: string }>;
-		expectEqual(Object.keys(properties).sort(), ['output_fields', 'question'], "the research tool's arguments");
+		expectMatch(
+			research.description,
+			/^Research a question on the web with Parallel/,
+			"the research tool's description",
+		);
+		expectMatch(
+			research.description,
+			/run_id/,
+			"the research tool's description says how to fetch a long run",
+		);
+		const properties = (research.parameters?.properties ?? {}) as Record<
+			string,
+			{ type?: string; description?: string }
+		>;
+		expectEqual(
+			Object.keys(properties).sort(),
+			['output_fields', 'question'],
+			"the research tool's arguments",
+		);
 		expectEqual(properties.question?.type, 'string', "the type of 'question'");
-		expectMatch(properties.question?.description, /question to research/, "the description of 'question'");
+		expectMatch(
+			properties.question?.description,
+			/question to research/,
+			"the description of 'question'",
+		);
 		expectTrue(
 			((research.parameters?.required ?? []) as string[]).includes('question'),
 			"'question' is required",
 		);
 		const getResult = offered(first, RESULT_NODE);
 		expectMatch(getResult.description, /by the run_id/, "the Get Result tool's description");
-		expectEqual(Object.keys((getResult.parameters?.properties ?? {}) as object), ['run_id'], "the Get Result tool's arguments");
+		expectEqual(
+			Object.keys((getResult.parameters?.properties ?? {}) as object),
+			['run_id'],
+			"the Get Result tool's arguments",
+		);
 
 		const byCase = (which: Case) => requests.filter((request) => caseOf(request) === which);
 		const lastResults = (which: Case) => toolResults(byCase(which).at(-1) ?? first);
@@ -209,10 +229,22 @@ export const agentToolScenario: HeadlessScenario = {
 		const [answer] = lastResults('answer');
 		expectEqual(answer?.status, 'completed', 'answer: the status the model read');
 		const fields = answer?.answer as Record<string, unknown> | undefined;
-		expectEqual(Object.keys(fields ?? {}).sort(), ['ceo_name', 'founded_year'], 'answer: the fields the model asked for');
+		expectEqual(
+			Object.keys(fields ?? {}).sort(),
+			['ceo_name', 'founded_year'],
+			'answer: the fields the model asked for',
+		);
 		expectTrue(typeof answer?.sources === 'object', 'answer: sources per field');
-		expectEqual(Object.keys(answer ?? {}).sort(), ['answer', 'run_id', 'sources', 'status'], 'answer: the keys the model read (no toolCallId, no echoed arguments)');
-		expectEqual(await runInput(ctx, answer?.run_id), QUESTIONS.answer.question, "answer: the run's input on Parallel's side");
+		expectEqual(
+			Object.keys(answer ?? {}).sort(),
+			['answer', 'run_id', 'sources', 'status'],
+			'answer: the keys the model read (no toolCallId, no echoed arguments)',
+		);
+		expectEqual(
+			await runInput(ctx, answer?.run_id),
+			QUESTIONS.answer.question,
+			"answer: the run's input on Parallel's side",
+		);
 
 		const [failed] = lastResults('failed');
 		expectEqual(failed?.status, 'failed', 'failed: the status the model read');
@@ -220,12 +252,24 @@ export const agentToolScenario: HeadlessScenario = {
 
 		const [empty] = lastResults('empty');
 		expectEqual(empty?.status, 'not_started', 'empty: the status the model read');
-		expectMatch(empty?.error, /No question was given.*'question'/s, 'empty: what the model is told to do');
+		expectMatch(
+			empty?.error,
+			/No question was given.*'question'/s,
+			'empty: what the model is told to do',
+		);
 
 		const [pending, fetched] = lastResults('timeout');
 		expectMatch(pending?.status, /^(queued|running)$/, 'timeout: the status of the held run');
-		expectMatch(pending?.message, new RegExp(String(pending?.run_id)), 'timeout: the message names the run_id');
-		expectMatch(pending?.message, /fetches a research result by run_id/, 'timeout: how to fetch it');
+		expectMatch(
+			pending?.message,
+			new RegExp(String(pending?.run_id)),
+			'timeout: the message names the run_id',
+		);
+		expectMatch(
+			pending?.message,
+			/fetches a research result by run_id/,
+			'timeout: how to fetch it',
+		);
 		expectEqual(fetched?.run_id, pending?.run_id, 'timeout: Get Result fetched the same run');
 		expectEqual(fetched?.status, 'completed', 'timeout: Get Result returned the answer');
 
@@ -235,7 +279,11 @@ export const agentToolScenario: HeadlessScenario = {
 		const outputs = outputItems(result.run, AGENT_NODE);
 		expectEqual(outputs.length, CASES.length, "the agent's output items");
 		outputs.forEach((item, index) =>
-			expectMatch(item.json.output, new RegExp(`^FINAL ${CASES[index]}:`), `the agent's answer to ${CASES[index]}`),
+			expectMatch(
+				item.json.output,
+				new RegExp(`^FINAL ${CASES[index]}:`),
+				`the agent's answer to ${CASES[index]}`,
+			),
 		);
 	},
 	async after(ctx) {

@@ -57,7 +57,16 @@ export async function execute(
 	const prepared = prepareItems(this, items, marker);
 
 	if (asTool && !prepared.runs.length) {
-		return [toolOutput(this, items, { taskGroupId: '', runs: new Map(), failures: prepared.failures, records: new Map(), settings, maxWaitSeconds })];
+		return [
+			toolOutput(this, items, {
+				taskGroupId: '',
+				runs: new Map(),
+				failures: prepared.failures,
+				records: new Map(),
+				settings,
+				maxWaitSeconds,
+			}),
+		];
 	}
 	if (!prepared.runs.length) {
 		return [

@@ -75,7 +75,7 @@ async function toolResultOf(
 	try {
 		outcome = await waitForResult(context, client, runId, itemIndex);
 	} catch (error) {
-		if (client.signal?.aborted) throw error;
+		if (client.signal?.aborted) throw client.cancelled();
 		const message = (error as Error).message ?? String(error);
 		return { status: 'error', run_id: runId, error: `The run could not be read: ${message}` };
 	}
@@ -111,7 +111,8 @@ async function waitForResult(
 		if (poll.state === 'failedOrMissing') {
 			// A failed run answers 404 too; its own record says why it failed.
 			const run = await getRun(client, runId, { deadline: callDeadline });
-			if (run.status === 'failed' || run.status === 'cancelled') return { state: 'ended', record: { run } };
+			if (run.status === 'failed' || run.status === 'cancelled')
+				return { state: 'ended', record: { run } };
 		}
 		if (Date.now() >= deadline) break;
 		if (Date.now() - asked < holdSeconds * 1000) {
