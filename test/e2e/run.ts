@@ -35,6 +35,7 @@ import {
 } from './harness/credentials';
 import { DEFAULT_CALLBACK_SECRET } from '../emulator';
 import { addRunsGetResults } from './scenarios/addRunsGetResults';
+import { agentToolScenario, closeModelServers } from './scenarios/agentTool';
 import { badCredentialErrorOutput, badCredentialStops } from './scenarios/badCredential';
 import { credentialTest } from './scenarios/credentialTest';
 import { editorScenario, exampleWorkflows } from './scenarios/editor';
@@ -55,6 +56,7 @@ const HEADLESS: HeadlessScenario[] = [
 	badCredentialStops,
 	badCredentialErrorOutput,
 	...PAYING_ONCE,
+	agentToolScenario,
 ];
 
 interface Options {
@@ -274,6 +276,7 @@ async function main(): Promise<void> {
 		failures.push((error as Error).message);
 	} finally {
 		await step('tear down every process by PID', async () => {
+			await closeModelServers();
 			await registry.stopAll();
 			await registry.killAdopted();
 			const left = registry.leftovers();
