@@ -163,7 +163,8 @@ export const agentToolScenario: HeadlessScenario = {
 		'AI Agent: the Parallel tools as the model sees and calls them (answer, failed, empty, timeout)',
 	async prepare(ctx) {
 		// n8n 1.x makes community nodes into tools only with this set (2.x always does).
-		if (ctx.build.major === 1) ctx.instance.extraEnv.N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE = 'true';
+		if (ctx.build.major === 1)
+			ctx.instance.extraEnv.N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE = 'true';
 		const model = await startModelServer(script(ctx));
 		states.set(ctx.tag, { model, runsBefore: 0 });
 		await ctx.instance.importCredentials([

@@ -300,8 +300,7 @@ async function openExample(page: Page, example: WorkflowJson): Promise<void> {
  */
 async function researchToolParameters(page: Page): Promise<string> {
 	const isResearchTool = (node: WorkflowJson['nodes'][number]) =>
-		node.type.endsWith('.parallelTaskGroupTool') &&
-		node.parameters.operation === 'enrich';
+		node.type.endsWith('.parallelTaskGroupTool') && node.parameters.operation === 'enrich';
 	const example = exampleWorkflows().find(({ workflow }) => workflow.nodes.some(isResearchTool));
 	if (!example) throw new Error('No example uses the Parallel research tool');
 	const tool = example.workflow.nodes.find(isResearchTool)!;
