@@ -35,7 +35,11 @@ import {
 } from './harness/credentials';
 import { DEFAULT_CALLBACK_SECRET } from '../emulator';
 import { addRunsGetResults } from './scenarios/addRunsGetResults';
-import { agentToolScenario, closeModelServers } from './scenarios/agentTool';
+import {
+	agentToolScenario,
+	agentToolTimeoutScenario,
+	closeModelServers,
+} from './scenarios/agentTool';
 import { badCredentialErrorOutput, badCredentialStops } from './scenarios/badCredential';
 import { credentialTest } from './scenarios/credentialTest';
 import { editorScenario, exampleWorkflows } from './scenarios/editor';
@@ -57,6 +61,7 @@ const HEADLESS: HeadlessScenario[] = [
 	badCredentialErrorOutput,
 	...PAYING_ONCE,
 	agentToolScenario,
+	agentToolTimeoutScenario,
 ];
 
 interface Options {

@@ -1,5 +1,5 @@
 // "A good tool for n8n's AI Agent" (issue 16) in real n8n: the published example
-// (examples/research-agent-tool.json) with its chat trigger replaced by four questions, its OpenAI
+// (examples/research-agent-tool.json) with its chat trigger replaced by questions, its OpenAI
 // Chat Model pointed at a stand-in model server (modelServer.ts), and the two Parallel tools on the
 // emulator. The stand-in model calls the tools as a model would, one conversation per question:
 //   answer   research with a question and output fields: a compact answer with sources
@@ -9,11 +9,14 @@
 //            then calls the Get Result tool with that run_id (the hold released first) and gets the answer
 // Checked: the tools' names, descriptions and JSON schemas as the model receives them, each run's
 // input on Parallel's side, what each tool returned to the model, and the runs paid for.
+// The timeout case runs in an execution of its own: the agent (2.x) asks the model about every
+// item before it runs any tool, so the hold would catch the other cases' runs too.
 import { EMULATOR_CREDENTIAL } from '../harness/credentials';
 import { expectEqual, expectMatch, expectTrue } from '../harness/expect';
 import { startModelServer, textOf } from '../harness/modelServer';
 import type { ChatRequest, ModelServer, ModelTurn, OfferedTool } from '../harness/modelServer';
 import { outputItems } from '../harness/runData';
+import type { ExecuteResult } from '../harness/n8nInstance';
 import type { MajorContext } from '../harness/suite';
 import { ACTION_NODE_TYPE, CREDENTIAL_TYPE, EXAMPLES, loadExample } from '../harness/workflows';
 import type { WorkflowJson, WorkflowNode } from '../harness/workflows';
@@ -94,12 +97,12 @@ function node(workflow: WorkflowJson, name: string): WorkflowNode {
 }
 
 /** The example, runnable here: four questions instead of the chat, the stand-ins' credentials. */
-function agentWorkflow(): WorkflowJson {
+function agentWorkflow(cases: readonly Case[], id: string): WorkflowJson {
 	const example = loadExample(EXAMPLES.agentTool);
 	const trigger = example.nodes.find((candidate) =>
 		candidate.type.endsWith('.chatTrigger'),
 	) as WorkflowNode;
-	const questions = CASES.map((which) => ({ chatInput: `[case:${which}] Please research this.` }));
+	const questions = cases.map((which) => ({ chatInput: `[case:${which}] Please research this.` }));
 	const nodes = example.nodes.map((original): WorkflowNode => {
 		const copy: WorkflowNode = { ...original, parameters: { ...original.parameters } };
 		if (original.name === trigger.name) {
@@ -130,8 +133,8 @@ function agentWorkflow(): WorkflowJson {
 	Object.assign(node({ ...example, nodes }, RESEARCH_NODE).parameters, { maxWaitSeconds: 3 });
 	return {
 		...example,
-		id: 'E2eAgentToolUse1',
-		name: 'e2e: AI Agent with the Parallel tools',
+		id,
+		name: `e2e: AI Agent with the Parallel tools (${cases.join(', ')})`,
 		nodes: [start, ...nodes],
 		connections: {
 			...example.connections,
@@ -158,35 +161,65 @@ async function runInput(ctx: MajorContext, runId: unknown): Promise<unknown> {
 	return ((await response.json()) as { input: unknown }).input;
 }
 
-export const agentToolScenario: HeadlessScenario = {
-	title:
-		'AI Agent: the Parallel tools as the model sees and calls them (answer, failed, empty, timeout)',
-	async prepare(ctx) {
-		// n8n 1.x makes community nodes into tools only with this set (2.x always does).
-		if (ctx.build.major === 1)
-			ctx.instance.extraEnv.N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE = 'true';
-		const model = await startModelServer(script(ctx));
-		states.set(ctx.tag, { model, runsBefore: 0 });
-		await ctx.instance.importCredentials([
-			{
-				...OPENAI_CREDENTIAL,
-				type: 'openAiApi',
-				data: { apiKey: 'sk-standin-not-a-real-key', url: model.baseUrl },
-			},
-		]);
-	},
-	async before(ctx) {
-		const state = stateOf(ctx);
-		state.runsBefore = (await ctx.emulator.counters()).runsCreatedTotal;
-		state.model?.requests.splice(0);
-	},
-	workflow: () => agentWorkflow(),
-	async verify(result, ctx) {
-		const state = stateOf(ctx);
-		const requests = state.model?.requests ?? [];
-		expectEqual(result.run.status, 'success', 'the execution status');
+const ANSWER_CASES = ['answer', 'failed', 'empty'] as const;
 
-		const first = requests.find((request) => !toolResults(request).length);
+async function prepareModel(ctx: MajorContext): Promise<void> {
+	if (states.has(ctx.tag)) return;
+	// n8n 1.x makes community nodes into tools only with this set (2.x always does).
+	if (ctx.build.major === 1) ctx.instance.extraEnv.N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE = 'true';
+	const model = await startModelServer(script(ctx));
+	states.set(ctx.tag, { model, runsBefore: 0 });
+	await ctx.instance.importCredentials([
+		{
+			...OPENAI_CREDENTIAL,
+			type: 'openAiApi',
+			data: { apiKey: 'sk-standin-not-a-real-key', url: model.baseUrl },
+		},
+	]);
+}
+
+async function beforeRun(ctx: MajorContext): Promise<void> {
+	const state = stateOf(ctx);
+	state.runsBefore = (await ctx.emulator.counters()).runsCreatedTotal;
+	state.model?.requests.splice(0);
+}
+
+async function runsPaid(ctx: MajorContext): Promise<number> {
+	return (await ctx.emulator.counters()).runsCreatedTotal - stateOf(ctx).runsBefore;
+}
+
+function requestsOf(ctx: MajorContext): ChatRequest[] {
+	return stateOf(ctx).model?.requests ?? [];
+}
+
+/** What the tools returned in the last request of a case's conversation. */
+function lastResults(ctx: MajorContext, which: Case): Array<Record<string, unknown>> {
+	const requests = requestsOf(ctx).filter((request) => caseOf(request) === which);
+	const last = requests.at(-1);
+	if (!last) throw new Error(`The stand-in model got no request for '${which}'`);
+	return toolResults(last);
+}
+
+function checkAgentAnswers(result: ExecuteResult, cases: readonly Case[]): void {
+	const outputs = outputItems(result.run, AGENT_NODE);
+	expectEqual(outputs.length, cases.length, "the agent's output items");
+	outputs.forEach((item, index) =>
+		expectMatch(
+			item.json.output,
+			new RegExp(`^FINAL ${cases[index]}:`),
+			`the agent's answer to ${cases[index]}`,
+		),
+	);
+}
+
+export const agentToolScenario: HeadlessScenario = {
+	title: 'AI Agent: the Parallel tool as the model sees it; an answer, a failed run, an empty call',
+	prepare: prepareModel,
+	before: beforeRun,
+	workflow: () => agentWorkflow(ANSWER_CASES, 'E2eAgentToolUse1'),
+	async verify(result, ctx) {
+		expectEqual(result.run.status, 'success', 'the execution status');
+		const first = requestsOf(ctx).find((request) => !toolResults(request).length);
 		if (!first) throw new Error('The stand-in model got no request');
 		const research = offered(first, RESEARCH_NODE);
 		expectMatch(
@@ -194,11 +227,7 @@ export const agentToolScenario: HeadlessScenario = {
 			/^Research a question on the web with Parallel/,
 			"the research tool's description",
 		);
-		expectMatch(
-			research.description,
-			/run_id/,
-			"the research tool's description says how to fetch a long run",
-		);
+		expectMatch(research.description, /run_id/, "the research tool's description names run_id");
 		const properties = (research.parameters?.properties ?? {}) as Record<
 			string,
 			{ type?: string; description?: string }
@@ -209,11 +238,7 @@ export const agentToolScenario: HeadlessScenario = {
 			"the research tool's arguments",
 		);
 		expectEqual(properties.question?.type, 'string', "the type of 'question'");
-		expectMatch(
-			properties.question?.description,
-			/question to research/,
-			"the description of 'question'",
-		);
+		expectMatch(properties.question?.description, /question to research/, "'question' described");
 		expectTrue(
 			((research.parameters?.required ?? []) as string[]).includes('question'),
 			"'question' is required",
@@ -226,14 +251,10 @@ export const agentToolScenario: HeadlessScenario = {
 			"the Get Result tool's arguments",
 		);
 
-		const byCase = (which: Case) => requests.filter((request) => caseOf(request) === which);
-		const lastResults = (which: Case) => toolResults(byCase(which).at(-1) ?? first);
-
-		const [answer] = lastResults('answer');
+		const [answer] = lastResults(ctx, 'answer');
 		expectEqual(answer?.status, 'completed', 'answer: the status the model read');
-		const fields = answer?.answer as Record<string, unknown> | undefined;
 		expectEqual(
-			Object.keys(fields ?? {}).sort(),
+			Object.keys((answer?.answer ?? {}) as object).sort(),
 			['ceo_name', 'founded_year'],
 			'answer: the fields the model asked for',
 		);
@@ -249,45 +270,35 @@ export const agentToolScenario: HeadlessScenario = {
 			"answer: the run's input on Parallel's side",
 		);
 
-		const [failed] = lastResults('failed');
+		const [failed] = lastResults(ctx, 'failed');
 		expectEqual(failed?.status, 'failed', 'failed: the status the model read');
 		expectMatch(failed?.error, /The research failed/, 'failed: the reason the model read');
 
-		const [empty] = lastResults('empty');
+		const [empty] = lastResults(ctx, 'empty');
 		expectEqual(empty?.status, 'not_started', 'empty: the status the model read');
-		expectMatch(
-			empty?.error,
-			/No question was given.*'question'/s,
-			'empty: what the model is told to do',
-		);
+		expectMatch(empty?.error, /No question was given.*'question'/s, 'empty: what to do instead');
 
-		const [pending, fetched] = lastResults('timeout');
-		expectMatch(pending?.status, /^(queued|running)$/, 'timeout: the status of the held run');
-		expectMatch(
-			pending?.message,
-			new RegExp(String(pending?.run_id)),
-			'timeout: the message names the run_id',
-		);
-		expectMatch(
-			pending?.message,
-			/fetches a research result by run_id/,
-			'timeout: how to fetch it',
-		);
-		expectEqual(fetched?.run_id, pending?.run_id, 'timeout: Get Result fetched the same run');
-		expectEqual(fetched?.status, 'completed', 'timeout: Get Result returned the answer');
+		expectEqual(await runsPaid(ctx), 2, 'runs paid for (answer, failed; none for the empty call)');
+		checkAgentAnswers(result, ANSWER_CASES);
+	},
+};
 
-		const runs = (await ctx.emulator.counters()).runsCreatedTotal - state.runsBefore;
-		expectEqual(runs, 3, 'runs paid for (answer, failed, timeout; none for the empty question)');
-
-		const outputs = outputItems(result.run, AGENT_NODE);
-		expectEqual(outputs.length, CASES.length, "the agent's output items");
-		outputs.forEach((item, index) =>
-			expectMatch(
-				item.json.output,
-				new RegExp(`^FINAL ${CASES[index]}:`),
-				`the agent's answer to ${CASES[index]}`,
-			),
-		);
+export const agentToolTimeoutScenario: HeadlessScenario = {
+	title: 'AI Agent: research still running after Max Wait, fetched later by run_id',
+	prepare: prepareModel,
+	before: beforeRun,
+	workflow: () => agentWorkflow(['timeout'], 'E2eAgentToolUse2'),
+	async verify(result, ctx) {
+		expectEqual(result.run.status, 'success', 'the execution status');
+		const [pending, fetched] = lastResults(ctx, 'timeout');
+		expectMatch(pending?.status, /^(queued|running)$/, 'the status of the held run');
+		expectMatch(pending?.message, new RegExp(String(pending?.run_id)), 'the message names the run');
+		expectMatch(pending?.message, /fetches a research result by run_id/, 'how to fetch it');
+		expectEqual(fetched?.run_id, pending?.run_id, 'Get Result fetched the same run');
+		expectEqual(fetched?.status, 'completed', 'Get Result returned the answer');
+		expectTrue(typeof fetched?.answer === 'string', 'the answer is the text of the run');
+		expectEqual(await runsPaid(ctx), 1, 'runs paid for (one; Get Result pays nothing)');
+		checkAgentAnswers(result, ['timeout']);
 	},
 	async after(ctx) {
 		await ctx.emulator.hold(false);
