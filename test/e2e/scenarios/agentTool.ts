@@ -13,6 +13,7 @@
 // item before it runs any tool, so the hold would catch the other cases' runs too.
 import { EMULATOR_CREDENTIAL } from '../harness/credentials';
 import { expectEqual, expectMatch, expectTrue } from '../harness/expect';
+import { figure } from '../harness/log';
 import { startModelServer, textOf } from '../harness/modelServer';
 import type { ChatRequest, ModelServer, ModelTurn, OfferedTool } from '../harness/modelServer';
 import { outputItems } from '../harness/runData';
@@ -243,6 +244,9 @@ export const agentToolScenario: HeadlessScenario = {
 			((research.parameters?.required ?? []) as string[]).includes('question'),
 			"'question' is required",
 		);
+		figure(
+			`${ctx.tag} agent: '${research.name}' offered with ${JSON.stringify(research.parameters)}`,
+		);
 		const getResult = offered(first, RESULT_NODE);
 		expectMatch(getResult.description, /by the run_id/, "the Get Result tool's description");
 		expectEqual(
@@ -298,6 +302,9 @@ export const agentToolTimeoutScenario: HeadlessScenario = {
 		expectEqual(fetched?.status, 'completed', 'Get Result returned the answer');
 		expectTrue(typeof fetched?.answer === 'string', 'the answer is the text of the run');
 		expectEqual(await runsPaid(ctx), 1, 'runs paid for (one; Get Result pays nothing)');
+		figure(
+			`${ctx.tag} agent: model requests in the timeout conversation: ${requestsOf(ctx).length}`,
+		);
 		checkAgentAnswers(result, ['timeout']);
 	},
 	async after(ctx) {
