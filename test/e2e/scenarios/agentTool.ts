@@ -166,8 +166,8 @@ const ANSWER_CASES = ['answer', 'failed', 'empty'] as const;
 
 async function prepareModel(ctx: MajorContext): Promise<void> {
 	if (states.has(ctx.tag)) return;
-	// n8n 1.x makes community nodes into tools only with this set (2.x always does).
-	if (ctx.build.major === 1) ctx.instance.extraEnv.N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE = 'true';
+	// No N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 1.123 and 2.41 make every usableAsTool node,
+	// community ones included, into a tool (load-nodes-and-credentials.js, createAiTools).
 	const model = await startModelServer(script(ctx));
 	states.set(ctx.tag, { model, runsBefore: 0 });
 	await ctx.instance.importCredentials([
