@@ -105,11 +105,12 @@ export async function execute(
 	if (!collected.ok) problem ??= collected.error;
 	if (client.signal?.aborted) throw client.cancelled();
 	const unresolved = [...runs.values()].filter((run) => !hasEnded(records.get(run.runId)));
-	const sentFailures = new Set(
+	// Items whose submission failed after they were sent: their error names the group.
+	const sent = new Set(
 		[...failures.keys()].filter((itemIndex) => !prepared.failures.has(itemIndex)),
 	);
 	if (asTool) {
-		const results = { taskGroupId, runs, failures, sent: sentFailures, records, settings, problem };
+		const results = { taskGroupId, runs, failures, sent, records, settings, problem };
 		return [toolOutput(this, items, { ...results, maxWaitSeconds })];
 	}
 	if (problem !== undefined && unresolved.length && !this.continueOnFail()) {
@@ -123,7 +124,6 @@ export async function execute(
 		);
 	}
 
-	const sent = sentFailures;
 	const { output, pending } = enrichOutput(this.getNode(), items, {
 		taskGroupId,
 		runs,
