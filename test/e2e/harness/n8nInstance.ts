@@ -195,7 +195,8 @@ export class N8nInstance {
 			},
 		);
 		this.servers.push(this.server);
-		await this.registry.waitForOutput(this.server, /Editor is now accessible via/, 120_000);
+		// A bound, not a speed check: n8n 2.x takes over 2 minutes to start on a loaded 2-core machine.
+		await this.registry.waitForOutput(this.server, /Editor is now accessible via/, 300_000);
 		return Date.now() - started;
 	}
 

@@ -97,13 +97,14 @@ function node(workflow: WorkflowJson, name: string): WorkflowNode {
 	return found;
 }
 
-/** The example, runnable here: four questions instead of the chat, the stand-ins' credentials. */
+/** The example, runnable here: the questions instead of the chat, the stand-ins' credentials. */
 function agentWorkflow(cases: readonly Case[], id: string): WorkflowJson {
 	const example = loadExample(EXAMPLES.agentTool);
 	const trigger = example.nodes.find((candidate) =>
 		candidate.type.endsWith('.chatTrigger'),
 	) as WorkflowNode;
 	const questions = cases.map((which) => ({ chatInput: `[case:${which}] Please research this.` }));
+	// No Code node: n8n 1.x's task runner may not answer in time on a loaded machine.
 	const nodes = example.nodes.map((original): WorkflowNode => {
 		const copy: WorkflowNode = { ...original, parameters: { ...original.parameters } };
 		if (original.name === trigger.name) {
@@ -111,9 +112,9 @@ function agentWorkflow(cases: readonly Case[], id: string): WorkflowJson {
 				id: original.id,
 				name: original.name,
 				position: original.position,
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				parameters: { jsCode: `return ${JSON.stringify(questions.map((json) => ({ json })))};` },
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				parameters: { fieldToSplitOut: 'questions', options: {} },
 			};
 		}
 		if (copy.type === TOOL_TYPE)
@@ -122,13 +123,22 @@ function agentWorkflow(cases: readonly Case[], id: string): WorkflowJson {
 			copy.credentials = { openAiApi: { ...OPENAI_CREDENTIAL } };
 		return copy;
 	});
-	const start = {
+	const [x, y] = trigger.position;
+	const start: WorkflowNode = {
 		id: 'e2e-agent-manual',
 		name: 'Start',
 		type: 'n8n-nodes-base.manualTrigger',
 		typeVersion: 1,
-		position: [trigger.position[0] - 220, trigger.position[1]] as [number, number],
+		position: [x - 440, y],
 		parameters: {},
+	};
+	const list: WorkflowNode = {
+		id: 'e2e-agent-questions',
+		name: 'Questions',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [x - 220, y],
+		parameters: { mode: 'raw', jsonOutput: JSON.stringify({ questions }), options: {} },
 	};
 	// Short enough that the held run times out quickly; the example keeps its 60 s default.
 	Object.assign(node({ ...example, nodes }, RESEARCH_NODE).parameters, { maxWaitSeconds: 3 });
@@ -136,10 +146,11 @@ function agentWorkflow(cases: readonly Case[], id: string): WorkflowJson {
 		...example,
 		id,
 		name: `e2e: AI Agent with the Parallel tools (${cases.join(', ')})`,
-		nodes: [start, ...nodes],
+		nodes: [start, list, ...nodes],
 		connections: {
 			...example.connections,
-			Start: { main: [[{ node: trigger.name, type: 'main', index: 0 }]] },
+			Start: { main: [[{ node: list.name, type: 'main', index: 0 }]] },
+			[list.name]: { main: [[{ node: trigger.name, type: 'main', index: 0 }]] },
 		},
 		active: false,
 	};
