@@ -148,6 +148,21 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		savedWorkflowsScenario(ctx),
 	);
 
+	// The pause scenario's receivers listen from its prepare on: close them however this ends.
+	try {
+		await runServerScenarios(ctx, options, trigger, pause);
+	} finally {
+		await pause.close();
+	}
+}
+
+async function runServerScenarios(
+	ctx: MajorContext,
+	options: Options,
+	trigger: ReturnType<typeof triggerBasicScenario>,
+	pause: ReturnType<typeof pauseScenario>,
+): Promise<void> {
+	const { instance, tag } = ctx;
 	await step(`${tag}: start n8n`, async () =>
 		figure(`${tag} start: ${seconds(await instance.start())}`),
 	);
@@ -170,18 +185,14 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 				: 'trigger: one execution per run';
 		await scenario(`${tag}: ${title}`, () => trigger.run(ctx));
 	}
-	try {
-		await scenario(
-			`${tag}: pause: 50 rows, n8n restarted during the wait, resumed once with every answer`,
-			() => pause.runLong(ctx),
-		);
-		await scenario(
-			`${tag}: pause: lost, duplicated, late, early and forged callbacks, resumed once`,
-			() => pause.runFaults(ctx),
-		);
-	} finally {
-		await pause.close();
-	}
+	await scenario(
+		`${tag}: pause: 50 rows, n8n restarted during the wait, resumed once with every answer`,
+		() => pause.runLong(ctx),
+	);
+	await scenario(
+		`${tag}: pause: lost, duplicated, late, early and forged callbacks, resumed once`,
+		() => pause.runFaults(ctx),
+	);
 	await step(`${tag}: stop n8n`, async () =>
 		figure(`${tag} stop: ${seconds(await instance.stop())}`),
 	);
