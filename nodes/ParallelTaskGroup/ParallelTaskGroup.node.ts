@@ -8,6 +8,7 @@ import type {
 
 import { asNodeError, errorForItem, errorItem } from './helpers/itemErrors';
 import { PAUSE_WEBHOOKS } from './helpers/pauseMode';
+import { TOOL_PANEL_DESCRIPTION, toolDescriptionProperties } from './descriptions/toolMode';
 import { resumeWebhook } from './resumeWebhook';
 import { taskGroupOperations, taskGroupProperties } from './resources/taskGroup';
 import { taskRunOperations, taskRunProperties } from './resources/taskRun';
@@ -18,18 +19,20 @@ export class ParallelTaskGroup implements INodeType {
 		name: 'parallelTaskGroup',
 		icon: { light: 'file:../../icons/parallel.svg', dark: 'file:../../icons/parallel.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: defaults and answers shaped for an AI Agent when used as a tool (docs/versioning.md).
+		version: [1, 1.1],
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Research many items at once with Parallel task groups: enrich rows, add runs, collect results',
 		defaults: { name: 'Parallel Task Group' },
-		usableAsTool: true,
+		usableAsTool: { replacements: { description: TOOL_PANEL_DESCRIPTION } },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'parallelTaskGroupApi', required: true }],
 		// Served only while an execution waits in 'Pause the Execution' mode: see resumeWebhook.
 		webhooks: PAUSE_WEBHOOKS,
 		properties: [
+			...toolDescriptionProperties,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -38,6 +38,11 @@ import {
 } from './harness/credentials';
 import { DEFAULT_CALLBACK_SECRET } from '../emulator';
 import { addRunsGetResults } from './scenarios/addRunsGetResults';
+import {
+	agentToolScenario,
+	agentToolTimeoutScenario,
+	closeModelServers,
+} from './scenarios/agentTool';
 import { badCredentialErrorOutput, badCredentialStops } from './scenarios/badCredential';
 import { credentialTest } from './scenarios/credentialTest';
 import { editorScenario, exampleWorkflows } from './scenarios/editor';
@@ -60,6 +65,8 @@ const HEADLESS: HeadlessScenario[] = [
 	badCredentialStops,
 	badCredentialErrorOutput,
 	...PAYING_ONCE,
+	agentToolScenario,
+	agentToolTimeoutScenario,
 ];
 
 interface Options {
@@ -164,6 +171,21 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		savedWorkflowsScenario(ctx),
 	);
 
+	// The pause scenario's receivers listen from its prepare on: close them however this ends.
+	try {
+		await runServerScenarios(ctx, options, trigger, pause);
+	} finally {
+		await pause.close();
+	}
+}
+
+async function runServerScenarios(
+	ctx: MajorContext,
+	options: Options,
+	trigger: ReturnType<typeof triggerBasicScenario>,
+	pause: ReturnType<typeof pauseScenario>,
+): Promise<void> {
+	const { instance, tag } = ctx;
 	await step(`${tag}: start n8n`, async () =>
 		figure(`${tag} start: ${seconds(await instance.start(START_TIMEOUT_MS))}`),
 	);
@@ -188,18 +210,14 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 			() => trigger.run(ctx),
 		);
 	}
-	try {
-		await scenario(
-			`${tag}: pause: 50 rows, n8n restarted during the wait, resumed once with every answer`,
-			() => pause.runLong(ctx),
-		);
-		await scenario(
-			`${tag}: pause: lost, duplicated, late, early and forged callbacks, resumed once`,
-			() => pause.runFaults(ctx),
-		);
-	} finally {
-		await pause.close();
-	}
+	await scenario(
+		`${tag}: pause: 50 rows, n8n restarted during the wait, resumed once with every answer`,
+		() => pause.runLong(ctx),
+	);
+	await scenario(
+		`${tag}: pause: lost, duplicated, late, early and forged callbacks, resumed once`,
+		() => pause.runFaults(ctx),
+	);
 	await step(`${tag}: stop n8n`, async () =>
 		figure(`${tag} stop: ${seconds(await instance.stop())}`),
 	);
@@ -301,6 +319,7 @@ async function main(): Promise<void> {
 		failures.push((error as Error).message);
 	} finally {
 		await step('tear down every process by PID', async () => {
+			await closeModelServers();
 			await registry.stopAll();
 			await registry.killAdopted();
 			const left = registry.leftovers();

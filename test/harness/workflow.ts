@@ -32,6 +32,8 @@ export interface RunNodeOptions {
 	settings?: NodeSettings;
 	/** Cancels the execution this many ms after it starts, as the editor's stop button does. */
 	cancelAfterMs?: number;
+	/** The node's saved version; the highest the node declares when left out. */
+	typeVersion?: number;
 }
 
 export interface NodeRun {
@@ -116,9 +118,11 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		id: 'a7d1c1f0-0000-4000-8000-000000000001',
 		name: 'Parallel',
 		type: `${PACKAGE}.${nodeType.description.name}`,
-		typeVersion: Array.isArray(nodeType.description.version)
-			? Math.max(...nodeType.description.version)
-			: nodeType.description.version,
+		typeVersion:
+			options.typeVersion ??
+			(Array.isArray(nodeType.description.version)
+				? Math.max(...nodeType.description.version)
+				: nodeType.description.version),
 		position: [0, 0],
 		parameters: options.parameters,
 		credentials: { parallelTaskGroupApi: { id: 'cred1', name: 'Parallel (test)' } },

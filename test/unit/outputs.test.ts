@@ -63,6 +63,38 @@ describe('schema from an example', () => {
 	});
 });
 
+describe('schema from field names', () => {
+	it('makes one required text field per name, named as a JSON key, once each', () => {
+		expect(
+			buildOutputSchema({ type: 'fields', fields: ' ceo name, founded-year,, ceo_name ' }),
+		).toEqual({
+			type: 'json',
+			json_schema: {
+				type: 'object',
+				properties: {
+					ceo_name: { type: 'string', description: 'ceo name' },
+					founded_year: { type: 'string', description: 'founded year' },
+				},
+				required: ['ceo_name', 'founded_year'],
+				additionalProperties: false,
+			},
+		});
+	});
+
+	it('asks for a written answer when no name is given', () => {
+		expect(buildOutputSchema({ type: 'fields', fields: ' , ' })).toEqual({ type: 'text' });
+		expect(buildOutputSchema({ type: 'fields', fields: '', description: 'Short' })).toEqual({
+			type: 'text',
+			description: 'Short',
+		});
+	});
+
+	it("refuses more fields than Parallel's limit", () => {
+		const names = Array.from({ length: 101 }, (_, index) => `f${index}`).join(',');
+		expect(() => buildOutputSchema({ type: 'fields', fields: names })).toThrow(/101 fields/);
+	});
+});
+
 describe('results', () => {
 	const json = (content: TaskRunOutput['content']): TaskRunOutput =>
 		({ type: 'json', content, basis: [] }) as TaskRunOutput;

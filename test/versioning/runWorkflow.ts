@@ -128,15 +128,16 @@ function nodeTypesFor(
 	};
 }
 
-/** The node a run starts from: the only node with outgoing and no incoming connections. */
+/** The node a run starts from: the only node with outgoing and no incoming main connections. */
 function startNodeOf(workflow: WorkflowFile): INode {
 	const fed = new Set(
 		Object.values(workflow.connections).flatMap((byType) =>
 			(byType.main ?? []).flatMap((targets) => (targets ?? []).map((target) => target.node)),
 		),
 	);
+	// Sub-nodes (an agent's model and tools) connect by ai_* types only: they start nothing.
 	const starts = workflow.nodes.filter(
-		(node) => workflow.connections[node.name] && !fed.has(node.name),
+		(node) => workflow.connections[node.name]?.main && !fed.has(node.name),
 	);
 	if (starts.length !== 1) {
 		throw new Error(

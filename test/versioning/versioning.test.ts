@@ -219,7 +219,13 @@ describe.each(fixtureFiles().map((file) => [rel(file), file]))(
 
 describe.each(exampleFiles().map((file) => [rel(file), file]))('example %s', (_name, file) => {
 	it('uses only node versions the package declares', () => {
-		for (const { node, type } of packageNodesIn(readJson<WorkflowFile>(file), nodes)) {
+		// An AI Agent tool (`<node type>Tool`) is the node itself, at the node's versions.
+		const workflow = readJson<WorkflowFile>(file);
+		const asNodes = workflow.nodes.map((node) => ({
+			...node,
+			type: node.type.replace(/Tool$/, ''),
+		}));
+		for (const { node, type } of packageNodesIn({ ...workflow, nodes: asNodes }, nodes)) {
 			expect({ [node.name]: type.versions }).toEqual({
 				[node.name]: expect.arrayContaining([node.typeVersion]),
 			});

@@ -1,39 +1,59 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { forGroupOperations } from './shared';
+import { OUTPUT_FIELDS_FROM_AI, withToolDefault } from './toolMode';
 
 const OPERATIONS = ['addRuns', 'enrich'];
 const show = (types: string[]) => ({
 	show: { ...forGroupOperations(OPERATIONS).show, outputSchemaType: types },
 });
 
+const outputSchemaTypeProperty: INodeProperties = {
+	displayName: 'Output Schema Type',
+	name: 'outputSchemaType',
+	type: 'options',
+	options: [
+		{
+			name: 'Auto',
+			value: 'auto',
+			description: 'Parallel decides which fields to return (best with pro and above)',
+		},
+		{
+			name: 'Field Names',
+			value: 'fields',
+			description: 'List the fields you want by name; each comes back as text',
+		},
+		{
+			name: 'From Example',
+			value: 'example',
+			description: 'Write the answer you want for one item; the schema is derived from it',
+		},
+		{
+			name: 'JSON Schema',
+			value: 'json',
+			description: 'Define the fields yourself with a JSON schema',
+		},
+		{ name: 'Text', value: 'text', description: 'A written answer in one text field' },
+	],
+	default: 'example',
+	description: 'The shape of the answer Parallel returns for each item',
+	displayOptions: forGroupOperations(OPERATIONS),
+};
+
+const outputFieldsProperty: INodeProperties = {
+	displayName: 'Output Fields',
+	name: 'outputFields',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. ceo_name, founded_year',
+	description:
+		'Comma-separated names of the fields to research, each answered as text. Leave empty for a written answer.',
+	displayOptions: show(['fields']),
+};
+
 export const outputSchemaProperties: INodeProperties[] = [
-	{
-		displayName: 'Output Schema Type',
-		name: 'outputSchemaType',
-		type: 'options',
-		options: [
-			{
-				name: 'Auto',
-				value: 'auto',
-				description: 'Parallel decides which fields to return (best with pro and above)',
-			},
-			{
-				name: 'From Example',
-				value: 'example',
-				description: 'Write the answer you want for one item; the schema is derived from it',
-			},
-			{
-				name: 'JSON Schema',
-				value: 'json',
-				description: 'Define the fields yourself with a JSON schema',
-			},
-			{ name: 'Text', value: 'text', description: 'A written answer in one text field' },
-		],
-		default: 'example',
-		description: 'The shape of the answer Parallel returns for each item',
-		displayOptions: forGroupOperations(OPERATIONS),
-	},
+	...withToolDefault(outputSchemaTypeProperty, { default: 'fields' }),
+	...withToolDefault(outputFieldsProperty, { default: OUTPUT_FIELDS_FROM_AI }),
 	{
 		displayName: 'Output Example',
 		name: 'outputExample',
@@ -64,6 +84,6 @@ export const outputSchemaProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. A two-sentence summary of the company, with its founding year',
 		description: 'What the answer should contain, in plain words',
-		displayOptions: show(['text', 'json', 'example']),
+		displayOptions: show(['text', 'json', 'example', 'fields']),
 	},
 ];

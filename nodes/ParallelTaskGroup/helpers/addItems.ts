@@ -9,6 +9,7 @@ import { DEFAULT_CONCURRENT_POSTS, MAX_RUNS_PER_REQUEST } from './limits';
 import { prepareRuns } from './runInput';
 import type { PreparedRun } from './runInput';
 import { submitPreparedRuns } from './submission';
+import { shapedTool } from './toolMode';
 import { asNodeError, errorForItem } from './itemErrors';
 import type { ItemError } from './itemErrors';
 import type { SubmittedRun } from './submission';
@@ -36,7 +37,9 @@ export function prepareItems(
 	const prepared = prepareRuns(context, items, marker.key);
 	const failures = new Map<number, ItemError>();
 	for (const entry of prepared) if (!entry.ok) failures.set(entry.itemIndex, entry.error);
-	if (failures.size && !context.continueOnFail()) throw [...failures.values()][0];
+	// As a tool (1.1), a refused item is the model's answer: it reads what to do differently.
+	if (failures.size && !context.continueOnFail() && !shapedTool(context))
+		throw [...failures.values()][0];
 	const runs = prepared.flatMap((entry) => (entry.ok ? [entry.run] : []));
 	return { runs, failures, itemCount: items.length };
 }

@@ -2,7 +2,7 @@ import type { OutputSchema } from '../../shared/models';
 import { ItemProblem } from './itemProblem';
 import { MAX_SCHEMA_DEPTH, MAX_SCHEMA_PROPERTIES } from './limits';
 
-export type OutputSchemaType = 'auto' | 'text' | 'json' | 'example';
+export type OutputSchemaType = 'auto' | 'text' | 'json' | 'example' | 'fields';
 
 /** Keywords Parallel's output schemas do not support (docs: specify-a-task). */
 const UNSUPPORTED_KEYWORDS = [
@@ -156,6 +156,40 @@ export interface OutputSchemaParameters {
 	description?: string;
 	jsonSchema?: unknown;
 	example?: unknown;
+	/** Comma-separated field names, for type 'fields'. */
+	fields?: string;
+}
+
+/**
+ * A schema of text fields from a list of names ("ceo name, founded year" becomes ceo_name and
+ * founded_year); no names at all asks for a written answer instead.
+ */
+function schemaFromFieldNames(list: string, description?: string): OutputSchema {
+	const names = [
+		...new Set(
+			list
+				.split(',')
+				.map((name) =>
+					name
+						.trim()
+						.replace(/[^A-Za-z0-9_]+/g, '_')
+						.replace(/^_+|_+$/g, ''),
+				)
+				.filter(Boolean),
+		),
+	];
+	if (!names.length) return description ? { type: 'text', description } : { type: 'text' };
+	if (names.length > MAX_SCHEMA_PROPERTIES) {
+		throw new ItemProblem(
+			`'Output Fields' names ${names.length} fields, more than Parallel's ${MAX_SCHEMA_PROPERTIES}`,
+			'Ask for fewer fields.',
+		);
+	}
+	const properties: Json = {};
+	for (const name of names)
+		properties[name] = { type: 'string', description: name.replace(/_/g, ' ') };
+	const schema: Json = { type: 'object', properties, required: names, additionalProperties: false };
+	return { type: 'json', json_schema: withDescription(schema, description) };
 }
 
 /** The task spec's output schema from the node's schema parameters. */
@@ -182,10 +216,12 @@ export function buildOutputSchema(parameters: OutputSchemaParameters): OutputSch
 			const schema = validateOutputJsonSchema(schemaFromExample(example), 'Output Example');
 			return { type: 'json', json_schema: withDescription(schema, description) };
 		}
+		case 'fields':
+			return schemaFromFieldNames(String(parameters.fields ?? ''), description);
 		default:
 			throw new ItemProblem(
 				`'Output Schema Type' has an unknown value '${String(parameters.type)}'`,
-				'Choose Auto, Text, JSON Schema or From Example.',
+				'Choose Auto, Text, JSON Schema, From Example or Field Names.',
 			);
 	}
 }

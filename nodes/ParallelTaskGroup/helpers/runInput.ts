@@ -10,6 +10,13 @@ import { buildOutputSchema, parseJsonParameter } from './outputSchema';
 import type { OutputSchemaType } from './outputSchema';
 import { ParameterReader } from './parameters';
 import { countryCode, sourcePolicy, submissionKey, userMetadata } from './runOptions';
+import { isShapedTool, isToolNode, withoutBookkeeping } from './toolMode';
+
+/** How the node runs: as an AI Agent tool, and then with 1.1's model-shaped messages. */
+interface Mode {
+	tool: boolean;
+	shaped: boolean;
+}
 
 export type InputMode = 'item' | 'fields' | 'text';
 
@@ -50,10 +57,17 @@ function inputFromItem(
 	reader: ParameterReader,
 	itemIndex: number,
 	item: INodeExecutionData,
+	run: Mode,
 ): string | Record<string, unknown> {
 	const mode = reader.get<InputMode>('inputMode', itemIndex, 'item');
 	if (mode === 'text') {
 		const text = String(reader.get<string>('inputText', itemIndex, '') ?? '').trim();
+		if (!text && run.shaped) {
+			throw new ItemProblem(
+				'No question was given, so nothing was researched',
+				"Call this tool again with 'question' set to one precise question, e.g. Who is the CEO of Acme GmbH in Berlin?",
+			);
+		}
 		if (!text) {
 			throw new ItemProblem(
 				"'Input Text' is empty",
@@ -93,7 +107,14 @@ function inputFromItem(
 		}
 		return input;
 	}
-	const input = { ...item.json };
+	// As a tool, the item also holds n8n's toolCallId: never research that, nor pay for it alone.
+	const input = run.tool ? withoutBookkeeping(item.json) : { ...item.json };
+	if (Object.values(input).every(isEmptyValue) && run.shaped) {
+		throw new ItemProblem(
+			'The tool was called without anything to research, so nothing was researched',
+			'Call it again with the question and the details it needs as arguments.',
+		);
+	}
 	if (Object.values(input).every(isEmptyValue)) {
 		throw new ItemProblem(
 			'the item has no data to research',
@@ -108,6 +129,7 @@ const SPEC_PARAMETERS = [
 	'outputDescription',
 	'outputJsonSchema',
 	'outputExample',
+	'outputFields',
 	'options.inputSchema',
 ];
 
@@ -119,6 +141,7 @@ function taskSpec(reader: ParameterReader, itemIndex: number, options: IDataObje
 			type === 'auto' ? undefined : reader.get<string>('outputDescription', itemIndex, ''),
 		jsonSchema: type === 'json' ? reader.get('outputJsonSchema', itemIndex, '') : undefined,
 		example: type === 'example' ? reader.get('outputExample', itemIndex, '') : undefined,
+		fields: type === 'fields' ? reader.get<string>('outputFields', itemIndex, '') : undefined,
 	});
 	const spec: TaskSpec = { output_schema: outputSchema };
 	if (options.inputSchema !== undefined && String(options.inputSchema).trim() !== '') {
@@ -167,6 +190,7 @@ function prepareOne(
 	itemIndex: number,
 	item: INodeExecutionData,
 	autoKey: string,
+	run: Mode,
 ): PreparedRun {
 	const options = reader.get<IDataObject>('options', itemIndex, {});
 	const processor = String(reader.get<string>('processor', itemIndex, 'core') ?? '')
@@ -178,7 +202,7 @@ function prepareOne(
 			`Use one of: ${PROCESSOR_NAMES.join(', ')}.`,
 		);
 	}
-	const input = inputFromItem(reader, itemIndex, item);
+	const input = inputFromItem(reader, itemIndex, item, run);
 	const { spec, specJson } = checkedTaskSpec(reader, itemIndex, options);
 	const inputLength = typeof input === 'string' ? input.length : JSON.stringify(input).length;
 	if (specJson.length + inputLength > MAX_SPEC_AND_INPUT_CHARS) {
@@ -211,9 +235,11 @@ export function prepareRuns(
 ): PreparedItem[] {
 	const reader = new ParameterReader(context);
 	const node = context.getNode();
+	const mode: Mode = { tool: isToolNode(node), shaped: isShapedTool(node) };
 	return items.map((item, itemIndex) => {
 		try {
-			return { ok: true, run: prepareOne(reader, itemIndex, item, `${keyPrefix}:${itemIndex}`) };
+			const key = `${keyPrefix}:${itemIndex}`;
+			return { ok: true, run: prepareOne(reader, itemIndex, item, key, mode) };
 		} catch (problem) {
 			const known = problem instanceof ItemProblem;
 			const message = known ? problem.message : (problem as Error).message;

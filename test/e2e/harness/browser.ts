@@ -55,7 +55,8 @@ export async function openBrowser(registry: ProcessRegistry): Promise<EditorBrow
 		browser = await chromium.connect(server.wsEndpoint());
 		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 		const page = await context.newPage();
-		page.setDefaultTimeout(20_000);
+		// A bound for each page step, not a speed check: a loaded 2-core machine needs more than 20 s.
+		page.setDefaultTimeout(60_000);
 		const externalRequests: string[] = [];
 		const npmLookups: string[] = [];
 		await context.route(/^https:\/\/registry\.npmjs\.org\//, async (route) => {

@@ -43,6 +43,7 @@ export const EXAMPLES = {
 	addRunsGetResults: 'add-runs-then-get-results',
 	dispatch: 'dispatch-long-research',
 	collect: 'write-back-when-runs-finish',
+	agentTool: 'research-agent-tool',
 } as const;
 
 export function exampleFiles(): string[] {

@@ -153,6 +153,7 @@ export async function editorScenario(ctx: MajorContext): Promise<void> {
 		const { page } = browser;
 		await signIn(page, ctx.instance.url, ctx.owner.email, ctx.owner.password);
 		shots.push(...(await checkExamples(page)));
+		shots.push(await researchToolParameters(page));
 		await page.goto(`${ctx.instance.url}/workflow/new`);
 		await page.locator('[data-test-id="canvas-plus-button"]').click();
 
@@ -263,14 +264,7 @@ export async function editorScenario(ctx: MajorContext): Promise<void> {
 async function checkExamples(page: Page): Promise<string[]> {
 	const shots: string[] = [];
 	for (const { file, workflow: example } of exampleWorkflows()) {
-		const card = page
-			.locator('[data-test-id="resources-list-item-workflow"]')
-			.filter({
-				has: page.locator('[data-test-id="workflow-card-name"]', { hasText: example.name }),
-			})
-			.first();
-		await card.locator('[data-test-id="workflow-card-name"]').click();
-		await page.waitForURL((url) => url.pathname.includes(example.id));
+		await openExample(page, example);
 		const expected = example.nodes
 			.filter((node) => node.type !== 'n8n-nodes-base.stickyNote')
 			.map((node) => node.name)
@@ -287,6 +281,44 @@ async function checkExamples(page: Page): Promise<string[]> {
 		await page.locator('[data-test-id="resources-list-item-workflow"]').first().waitFor();
 	}
 	return shots;
+}
+
+async function openExample(page: Page, example: WorkflowJson): Promise<void> {
+	const card = page
+		.locator('[data-test-id="resources-list-item-workflow"]')
+		.filter({
+			has: page.locator('[data-test-id="workflow-card-name"]', { hasText: example.name }),
+		})
+		.first();
+	await card.locator('[data-test-id="workflow-card-name"]').click();
+	await page.waitForURL((url) => url.pathname.includes(example.id));
+}
+
+/**
+ * The research tool of the AI Agent example, opened on the canvas: the parameters a tool node of
+ * version 1.1 shows (its own description, the processor, the wait, the basis toggle).
+ */
+async function researchToolParameters(page: Page): Promise<string> {
+	const isResearchTool = (node: WorkflowJson['nodes'][number]) =>
+		node.type.endsWith('.parallelTaskGroupTool') && node.parameters.operation === 'enrich';
+	const example = exampleWorkflows().find(({ workflow }) => workflow.nodes.some(isResearchTool));
+	if (!example) throw new Error('No example uses the Parallel research tool');
+	const tool = example.workflow.nodes.find(isResearchTool)!;
+	await openExample(page, example.workflow);
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${tool.name}"]`).dblclick();
+	await ndv(page).waitFor();
+	const shown = await visibleParameterNames(page);
+	expectIncludesAll(
+		shown,
+		['toolDescription', 'processor', 'maxWaitSeconds', 'includeFullBasis'],
+		`parameters of the tool '${tool.name}'`,
+	);
+	expectTrue(!shown.includes('whileWaiting'), `the tool '${tool.name}' offers no pause mode`);
+	const shot = await screenshot(page, 'agent-tool-parameters');
+	await closeNdv(page);
+	await page.goBack();
+	await page.locator('[data-test-id="resources-list-item-workflow"]').first().waitFor();
+	return shot;
 }
 
 async function selectCredential(page: Page): Promise<void> {

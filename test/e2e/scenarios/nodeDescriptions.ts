@@ -45,11 +45,28 @@ function options(property: INodeProperties | undefined): INodePropertyOptions[] 
 	return (property?.options ?? []) as INodePropertyOptions[];
 }
 
-/** Whether `property` shows exactly when these parameters have these values. */
+/** The version the editor gives a new node: the highest the action node declares. */
+let newestVersion = 1;
+
+/** Whether a `@version` condition holds for the newest version (a list, or `{ _cnd: { gte } }`). */
+function versionMatches(conditions: unknown[]): boolean {
+	return conditions.some((condition) => {
+		if (typeof condition === 'number') return condition === newestVersion;
+		const gte = (condition as { _cnd?: { gte?: number } })._cnd?.gte;
+		return gte !== undefined && newestVersion >= gte;
+	});
+}
+
+/**
+ * Whether `property` shows exactly when these parameters have these values, on a new node outside
+ * tool mode (`@tool` false, the newest `@version`).
+ */
 function shownFor(property: INodeProperties, values: Record<string, string>): boolean {
 	const show = property.displayOptions?.show;
 	if (!show || property.displayOptions?.hide) return false;
-	const keys = Object.keys(show);
+	const keys = Object.keys(show).filter((key) => key !== '@tool' && key !== '@version');
+	if (show['@tool'] && !show['@tool'].includes(false)) return false;
+	if (show['@version'] && !versionMatches(show['@version'])) return false;
 	if (!keys.every((key) => key in values)) return false;
 	return keys.every((key) => (show[key] as unknown[]).includes(values[key]));
 }
@@ -72,6 +89,7 @@ export function nodeDescriptions(): DescribedNodes {
 		'nodes/ParallelTaskGroupTrigger/ParallelTaskGroupTrigger.node.js',
 		'ParallelTaskGroupTrigger',
 	);
+	newestVersion = Math.max(...[action.version].flat());
 	const props = action.properties;
 	const resourceProperty = props.find((p) => p.name === 'resource');
 	const operationProperties = props.filter((p) => p.name === 'operation');

@@ -4,6 +4,7 @@ import { outputSchemaProperties } from '../../descriptions/outputSchema';
 import { processorProperty } from '../../descriptions/processor';
 import { runInputProperties } from '../../descriptions/runInput';
 import { taskGroupIdProperty } from '../../descriptions/shared';
+import { withToolDefault } from '../../descriptions/toolMode';
 import { addRunsProperties } from './addRuns/properties';
 import { execute as addRuns } from './addRuns/execute';
 import { createProperties } from './create/properties';
@@ -73,7 +74,8 @@ export const taskGroupProperties: INodeProperties[] = [
 	taskGroupIdProperty(['addRuns', 'get', 'waitForCompletion', 'getResults'], true),
 	taskGroupIdProperty(['enrich'], false),
 	...runInputProperties,
-	processorProperty(['addRuns', 'enrich']),
+	// As an AI Agent tool (1.1), a fast processor: the agent waits for the answer.
+	...withToolDefault(processorProperty(['addRuns', 'enrich']), { default: 'base-fast' }),
 	...outputSchemaProperties,
 	...enrichProperties,
 	...addRunsProperties,

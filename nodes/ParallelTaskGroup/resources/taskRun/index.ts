@@ -4,6 +4,7 @@ import { getRunProperties } from './get/properties';
 import { execute as get } from './get/execute';
 import { getRunResultProperties } from './getResult/properties';
 import { execute as getResult } from './getResult/execute';
+import { RUN_ID_FROM_AI, withToolDefault } from '../../descriptions/toolMode';
 import { runIdProperty } from './shared';
 
 export const taskRunOperations: Record<
@@ -34,7 +35,7 @@ export const taskRunProperties: INodeProperties[] = [
 		],
 		default: 'getResult',
 	},
-	runIdProperty,
+	...withToolDefault(runIdProperty, { default: RUN_ID_FROM_AI }),
 	...getRunProperties,
 	...getRunResultProperties,
 ];

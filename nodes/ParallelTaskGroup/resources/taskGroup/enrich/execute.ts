@@ -16,8 +16,10 @@ import {
 	whileWaiting,
 } from '../../../helpers/pauseMode';
 import { waitForGroup } from '../../../helpers/waiting';
+import { shapedTool } from '../../../helpers/toolMode';
 import { parkEnrich } from './pause';
 import { enrichOutput, enrichSettings, hasEnded, readRecords } from './results';
+import { toolOutput } from './toolOutput';
 
 /** The group Enrich adds to: the given one, the one an earlier try created, or a new one. */
 async function groupFor(
@@ -42,7 +44,8 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	const started = Date.now();
-	const pauseMode = whileWaiting(this) === 'pause';
+	const asTool = shapedTool(this);
+	const pauseMode = !asTool && whileWaiting(this) === 'pause';
 	const maxWaitSeconds = pauseMode
 		? 0
 		: Math.max(0, this.getNodeParameter('maxWaitSeconds', 0, 240) as number);
@@ -53,6 +56,18 @@ export async function execute(
 	const marker = new AttemptMarker(this, executionKey(this));
 	const prepared = prepareItems(this, items, marker);
 
+	if (asTool && !prepared.runs.length) {
+		return [
+			toolOutput(this, items, {
+				taskGroupId: '',
+				runs: new Map(),
+				failures: prepared.failures,
+				records: new Map(),
+				settings,
+				maxWaitSeconds,
+			}),
+		];
+	}
 	if (!prepared.runs.length) {
 		return [
 			items.map((item, itemIndex) => errorItem(prepared.failures.get(itemIndex)!, itemIndex)),
@@ -90,6 +105,14 @@ export async function execute(
 	if (!collected.ok) problem ??= collected.error;
 	if (client.signal?.aborted) throw client.cancelled();
 	const unresolved = [...runs.values()].filter((run) => !hasEnded(records.get(run.runId)));
+	// Items whose submission failed after they were sent: their error names the group.
+	const sent = new Set(
+		[...failures.keys()].filter((itemIndex) => !prepared.failures.has(itemIndex)),
+	);
+	if (asTool) {
+		const results = { taskGroupId, runs, failures, sent, records, settings, problem };
+		return [toolOutput(this, items, { ...results, maxWaitSeconds })];
+	}
 	if (problem !== undefined && unresolved.length && !this.continueOnFail()) {
 		const cause = asNodeError(this.getNode(), problem);
 		throw new NodeOperationError(
@@ -101,9 +124,6 @@ export async function execute(
 		);
 	}
 
-	const sent = new Set(
-		[...failures.keys()].filter((itemIndex) => !prepared.failures.has(itemIndex)),
-	);
 	const { output, pending } = enrichOutput(this.getNode(), items, {
 		taskGroupId,
 		runs,

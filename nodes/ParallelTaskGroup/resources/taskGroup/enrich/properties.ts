@@ -2,11 +2,14 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { byDisplayName, runOptions } from '../../../descriptions/runOptions';
 import { forGroupOperations, maxWaitSecondsProperty } from '../../../descriptions/shared';
+import { includeFullBasisProperty, withToolDefault } from '../../../descriptions/toolMode';
 import { whileRunning, whileWaitingProperty } from '../../../descriptions/whileWaiting';
 
 export const enrichProperties: INodeProperties[] = [
-	whileWaitingProperty('enrich'),
-	maxWaitSecondsProperty(whileRunning('enrich'), 240),
+	// As an AI Agent tool (1.1): no pause (the agent waits on the answer) and a short wait.
+	...withToolDefault(whileWaitingProperty('enrich')),
+	...withToolDefault(maxWaitSecondsProperty(whileRunning('enrich'), 240), { default: 60 }),
+	includeFullBasisProperty(forGroupOperations(['enrich'])),
 	{
 		displayName: 'Options',
 		name: 'options',

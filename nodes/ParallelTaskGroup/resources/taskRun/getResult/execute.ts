@@ -6,7 +6,9 @@ import { formatRun, runFailureMessage } from '../../../../shared/results';
 import type { ParallelClient } from '../../../../shared/transport/client';
 import { pause } from '../../../../shared/transport/pause';
 import { backoffDelayMs, POLICY } from '../../../../shared/transport/policy';
-import { perItem } from '../../../helpers/items';
+import { connect, perItem } from '../../../helpers/items';
+import { shapedTool, toolAnswer, toolRefusal } from '../../../helpers/toolMode';
+import type { RunRecord } from '../../../../shared/results';
 import { runIdOf } from '../shared';
 
 /**
@@ -14,17 +16,90 @@ import { runIdOf } from '../shared';
  * policy's margin. A poll that comes back early without a result (a run in a status that has no
  * result, such as action_required) is followed by a growing pause, never by an immediate new poll.
  */
+type RunOutcome =
+	| { state: 'done'; record: RunRecord }
+	| { state: 'ended'; record: RunRecord }
+	| { state: 'running'; record: RunRecord; maxWaitSeconds: number };
+
 async function resultOf(
 	context: IExecuteFunctions,
 	client: ParallelClient,
 	itemIndex: number,
 ): Promise<IDataObject> {
 	const runId = runIdOf(context, itemIndex);
+	const simplify = context.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const outcome = await waitForResult(context, client, runId, itemIndex);
+	if (outcome.state === 'done') return formatRun(outcome.record, simplify);
+	const { run } = outcome.record;
+	if (outcome.state === 'ended') {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Run ${runId} ${run.status}: ${runFailureMessage(run)}`,
+			{
+				description: `Parallel could not complete this run${run.error?.ref_id ? ` (ref_id ${run.error.ref_id})` : ''}.`,
+				itemIndex,
+			},
+		);
+	}
+	if (context.getNodeParameter('options.failOnTimeout', itemIndex, false) as boolean) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Run ${runId} was still ${run.status} after ${outcome.maxWaitSeconds} seconds`,
+			{
+				description:
+					"Raise 'Max Wait (Seconds)', or fetch the result later. The run keeps going on Parallel's side.",
+				itemIndex,
+			},
+		);
+	}
+	return { ...formatRun({ run }, simplify), timed_out: true };
+}
+
+/** As an AI Agent tool (1.1): the answer, why there is none, or when to ask again; never a throw. */
+async function toolResultOf(
+	context: IExecuteFunctions,
+	client: ParallelClient,
+	itemIndex: number,
+): Promise<IDataObject> {
+	let runId: string;
+	try {
+		runId = runIdOf(context, itemIndex);
+	} catch {
+		return toolRefusal(
+			'No valid run_id was given',
+			"Call this tool with 'run_id' set to the run_id (trun_...) that the research tool returned.",
+		);
+	}
+	const fullBasis = context.getNodeParameter('includeFullBasis', itemIndex, false) as boolean;
+	let outcome: RunOutcome;
+	try {
+		outcome = await waitForResult(context, client, runId, itemIndex);
+	} catch (error) {
+		if (client.signal?.aborted) throw client.cancelled();
+		const message = (error as Error).message ?? String(error);
+		return { status: 'error', run_id: runId, error: `The run could not be read: ${message}` };
+	}
+	const waitedSeconds = outcome.state === 'running' ? outcome.maxWaitSeconds : 0;
+	const answer = toolAnswer(runId, outcome.record, outcome.record.run.status, {
+		fullBasis,
+		waitedSeconds,
+	});
+	if (outcome.state === 'running') {
+		answer.message = `The research was still running after ${waitedSeconds} s. Call this tool again later with run_id '${runId}'.`;
+	}
+	return answer;
+}
+
+async function waitForResult(
+	context: IExecuteFunctions,
+	client: ParallelClient,
+	runId: string,
+	itemIndex: number,
+): Promise<RunOutcome> {
 	const maxWaitSeconds = Math.max(
 		0,
 		context.getNodeParameter('maxWaitSeconds', itemIndex, 60) as number,
 	);
-	const simplify = context.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const deadline = Date.now() + maxWaitSeconds * 1000;
 	const callDeadline = deadline + POLICY.wait.marginMs;
 	for (let early = 0; ; ) {
@@ -32,20 +107,12 @@ async function resultOf(
 		const holdSeconds = Math.min(remaining, POLICY.result.longPollSeconds);
 		const asked = Date.now();
 		const poll = await pollRunResult(client, runId, holdSeconds, callDeadline);
-		if (poll.state === 'done') return formatRun(poll.result, simplify);
+		if (poll.state === 'done') return { state: 'done', record: poll.result };
 		if (poll.state === 'failedOrMissing') {
 			// A failed run answers 404 too; its own record says why it failed.
 			const run = await getRun(client, runId, { deadline: callDeadline });
-			if (run.status === 'failed' || run.status === 'cancelled') {
-				throw new NodeOperationError(
-					context.getNode(),
-					`Run ${runId} ${run.status}: ${runFailureMessage(run)}`,
-					{
-						description: `Parallel could not complete this run${run.error?.ref_id ? ` (ref_id ${run.error.ref_id})` : ''}.`,
-						itemIndex,
-					},
-				);
-			}
+			if (run.status === 'failed' || run.status === 'cancelled')
+				return { state: 'ended', record: { run } };
 		}
 		if (Date.now() >= deadline) break;
 		if (Date.now() - asked < holdSeconds * 1000) {
@@ -58,24 +125,24 @@ async function resultOf(
 		if (Date.now() >= deadline) break;
 	}
 	const run = await getRun(client, runId, { deadline: callDeadline });
-	if (context.getNodeParameter('options.failOnTimeout', itemIndex, false) as boolean) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Run ${runId} was still ${run.status} after ${maxWaitSeconds} seconds`,
-			{
-				description:
-					"Raise 'Max Wait (Seconds)', or fetch the result later. The run keeps going on Parallel's side.",
-				itemIndex,
-			},
-		);
-	}
-	return { ...formatRun({ run }, simplify), timed_out: true };
+	return { state: 'running', record: { run }, maxWaitSeconds };
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	if (shapedTool(this)) {
+		const client = await connect(this);
+		const output: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			output.push({
+				json: await toolResultOf(this, client, itemIndex),
+				pairedItem: { item: itemIndex },
+			});
+		}
+		return [output];
+	}
 	return await perItem(
 		this,
 		items,

@@ -6,11 +6,14 @@ import {
 	maxWaitSecondsProperty,
 	simplifyProperty,
 } from '../../../descriptions/shared';
+import { includeFullBasisProperty, withToolDefault } from '../../../descriptions/toolMode';
 import { forRunOperations } from '../shared';
 
 export const getRunResultProperties: INodeProperties[] = [
 	maxWaitSecondsProperty(forRunOperations(['getResult']), 60),
-	simplifyProperty(forRunOperations(['getResult'])),
+	// As an AI Agent tool (1.1) the answer is always compact: see Include Full Basis.
+	...withToolDefault(simplifyProperty(forRunOperations(['getResult']))),
+	includeFullBasisProperty(forRunOperations(['getResult'])),
 	{
 		displayName: 'Options',
 		name: 'options',
