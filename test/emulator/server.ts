@@ -183,6 +183,8 @@ export async function serveApi(
 	}
 	const { route: routeInfo, params } = match;
 	ctx.counters.request(routeInfo.template);
+	const beta = req.headers['parallel-beta'];
+	ctx.counters.beta(routeInfo.template, Array.isArray(beta) ? beta.join(',') : (beta ?? ''));
 	const clientGone: Array<() => void> = [];
 	res.on('close', () => clientGone.splice(0).forEach((handler) => handler()));
 	const request: ApiRequest = {

@@ -77,6 +77,15 @@ export const runOptions: INodeProperties[] = [
 	},
 	metadataOption('Key-value pairs stored with each run (keys up to 16 characters)'),
 	{
+		displayName: 'Previous Interaction ID',
+		name: 'previousInteractionId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.interaction_id }}',
+		description:
+			'Ask a follow-up: the interaction_id of an earlier run whose research this run builds on. Map it per item from Get Results, Get Result or Enrich Items (with Include Run Info), e.g. {{ $json.interaction_id }}. Leave empty for a fresh run.',
+	},
+	{
 		displayName: 'Settle Window (Seconds)',
 		name: 'settleWindowSeconds',
 		type: 'number',

@@ -8,3 +8,5 @@ export const MAX_SCHEMA_PROPERTIES = 100;
 /** Run metadata: keys up to 16 characters, values up to 512. */
 export const MAX_METADATA_KEY = 16;
 export const MAX_METADATA_VALUE = 512;
+/** No documented limit; far above any run or interaction ID, so a pasted document is caught. */
+export const MAX_INTERACTION_ID = 200;

@@ -9,7 +9,13 @@ import { MAX_SPEC_AND_INPUT_CHARS, MAX_SPEC_CHARS } from './limits';
 import { buildOutputSchema, parseJsonParameter } from './outputSchema';
 import type { OutputSchemaType } from './outputSchema';
 import { ParameterReader } from './parameters';
-import { countryCode, sourcePolicy, submissionKey, userMetadata } from './runOptions';
+import {
+	countryCode,
+	previousInteractionId,
+	sourcePolicy,
+	submissionKey,
+	userMetadata,
+} from './runOptions';
 
 export type InputMode = 'item' | 'fields' | 'text';
 
@@ -190,12 +196,14 @@ function prepareOne(
 	const userKey = reader.isSet('options.idempotencyKey');
 	const key = userKey ? submissionKey(options.idempotencyKey) : autoKey;
 	const { policy, location, metadata } = runSettings(reader, options);
+	const previous = previousInteractionId(options);
 	const runInput: TaskRunInput = {
 		input,
 		processor,
 		metadata: { ...metadata, [ITEM_KEY_METADATA]: key },
 		...(policy ? { source_policy: policy } : {}),
 		...(location ? { advanced_settings: { location } } : {}),
+		...(previous ? { previous_interaction_id: previous } : {}),
 	};
 	return { itemIndex, input: runInput, spec, specJson, key, userKey };
 }

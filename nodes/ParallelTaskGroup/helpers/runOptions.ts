@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Metadata, SourcePolicy } from '../../shared/models';
 import { ItemProblem } from './itemProblem';
-import { MAX_METADATA_KEY, MAX_METADATA_VALUE } from './limits';
+import { MAX_INTERACTION_ID, MAX_METADATA_KEY, MAX_METADATA_VALUE } from './limits';
 
 // The run settings that come from the Options collection of Add Runs and Enrich.
 
@@ -103,4 +103,28 @@ export function countryCode(options: IDataObject): string | undefined {
 		);
 	}
 	return location;
+}
+
+/**
+ * The interaction a follow-up builds on: the `interaction_id` of an earlier run, usually from an
+ * expression such as {{ $json.interaction_id }}. Empty means a fresh run.
+ */
+export function previousInteractionId(options: IDataObject): string | undefined {
+	const value = options.previousInteractionId;
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value !== 'string') {
+		throw new ItemProblem(
+			`'Previous Interaction ID' is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not an ID`,
+			'Map the interaction_id field of an earlier run, e.g. {{ $json.interaction_id }}.',
+		);
+	}
+	const id = value.trim();
+	if (!id) return undefined;
+	if (/\s/.test(id) || id.length > MAX_INTERACTION_ID) {
+		throw new ItemProblem(
+			`'Previous Interaction ID' is not an interaction ID ('${id.slice(0, 40)}${id.length > 40 ? '...' : ''}')`,
+			'Use the interaction_id of an earlier run (Get Results, Get Result or Enrich Items with Include Run Info), e.g. trun_9907962f83aa4d9d98fd7f4bf745d654.',
+		);
+	}
+	return id;
 }

@@ -29,7 +29,8 @@ export const enrichProperties: INodeProperties[] = [
 				name: 'includeRunInfo',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to add the run_id and taskgroup_id of each item',
+				description:
+					"Whether to add each item's run_id, interaction_id and taskgroup_id. A later Enrich Items or Add Runs can ask a follow-up on the run by setting Previous Interaction ID to {{ $json.interaction_id }}.",
 			},
 			{
 				displayName: 'Put Output in Field',
