@@ -12,7 +12,7 @@ import type {
 	TaskRunInput,
 	TaskRunResult,
 } from './models';
-import { betasForInputs } from './betas';
+import { BETA, betasForInputs } from './betas';
 import { mcpHeaderValues } from './redact';
 import type { ParallelClient, SubmitOutcome } from './transport/client';
 import type { EventStream } from './transport/eventStream';
@@ -165,6 +165,23 @@ export async function openGroupEvents(
 		path: `${group(taskGroupId)}/events`,
 		qs,
 		subject: { taskGroupId },
+		deadline: options.deadline,
+	});
+}
+
+/**
+ * A run's own events stream: its state, progress messages and source statistics. Each connection
+ * replays the run's trace from the start (notes 4, R5); it needs the events beta (notes 1.1).
+ */
+export async function openRunEvents(
+	client: ParallelClient,
+	runId: string,
+	options: { deadline?: number } = {},
+): Promise<EventStream> {
+	return await client.openStream({
+		path: `${run(runId)}/events`,
+		subject: { runId },
+		betas: [BETA.events],
 		deadline: options.deadline,
 	});
 }

@@ -220,6 +220,12 @@ export interface ErrorEvent {
 /** What the group's `/events` and `/runs` streams carry. */
 export type GroupStreamEvent = TaskGroupStatusEvent | TaskRunEvent | ErrorEvent;
 
+/** What a run's own `/events` stream carries besides run states and errors. */
+export type RunProgressEvent = TaskRunProgressMessageEvent | TaskRunProgressStatsEvent;
+
+/** Any event a stream of the API can carry. */
+export type StreamEvent = GroupStreamEvent | RunProgressEvent;
+
 export const ACTIVE_RUN_STATUSES: ReadonlySet<RunStatus> = new Set([
 	'queued',
 	'running',

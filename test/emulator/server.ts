@@ -7,6 +7,7 @@ import type { FaultPlan } from './faults';
 import * as handlers from './handlers';
 import type { ApiRequest } from './handlers';
 import { SseStream } from './sse';
+import { runEventsStream } from './runEvents';
 import { eventsStream, runsStream } from './streams';
 import type { RouteName } from './types';
 import { errorBody, validationBody } from './validation';
@@ -86,6 +87,14 @@ const ROUTES: Route[] = [
 		'result',
 		'GET /tasks/runs/:id/result',
 		handlers.getRunResult,
+	),
+	route(
+		'GET',
+		`^/v1(?:beta)?/tasks/runs/${SEGMENT}/events`,
+		'runEvents',
+		'GET /tasks/runs/:id/events',
+		(ctx, req) => runEventsStream(ctx, req.params[0]),
+		true,
 	),
 	route('GET', '^/v1/monitors', 'monitors', 'GET /monitors', handlers.listMonitors),
 ];

@@ -71,7 +71,9 @@ export type RouteName =
 	| 'result'
 	| 'input'
 	| 'monitors'
-	| 'createRun';
+	| 'createRun'
+	/** GET /tasks/runs/{id}/events, the run's own stream. */
+	| 'runEvents';
 
 export type FaultAction =
 	| { type: 'status'; status: number; retryAfter?: string; retryAfterMs?: number }

@@ -106,7 +106,7 @@ describe('Follow-up research (Previous Interaction ID)', () => {
 		);
 		expect(results.items[0].json.interaction_id).toBe(first.items[0].json.interaction_id);
 		const result = await bench.run(
-			{ resource: 'taskRun', operation: 'getResult', runId: first.items[0].json.run_id },
+			{ resource: 'taskRun', operation: 'getResult', runId: first.items[0].json.run_id as string },
 			[{}],
 		);
 		expect(result.items[0].json.interaction_id).toBe(first.items[0].json.interaction_id);
@@ -118,7 +118,7 @@ describe('Follow-up research (Previous Interaction ID)', () => {
 				processor: 'lite',
 				inputMode: 'text',
 				inputText: 'Follow up',
-				options: { previousInteractionId: first.items[0].json.interaction_id },
+				options: { previousInteractionId: first.items[0].json.interaction_id as string },
 			},
 			[{}],
 		);

@@ -90,7 +90,7 @@ describe('Every run status', () => {
 		);
 		const options = new ParallelTaskGroup().description.properties.find(
 			(p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('getResults'),
-		)!.options as IDataObject[];
+		)!.options as unknown as IDataObject[];
 		const status = options.find((option) => option.name === 'status')!;
 		for (const value of status.options as IDataObject[]) {
 			if (value.value) expect(value.description).toBe(STATUS_MEANINGS[value.value as 'queued']);

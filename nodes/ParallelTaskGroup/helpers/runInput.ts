@@ -11,10 +11,12 @@ import type { OutputSchemaType } from './outputSchema';
 import { ParameterReader } from './parameters';
 import {
 	countryCode,
+	mcpServers,
 	previousInteractionId,
 	sourcePolicy,
 	submissionKey,
 	userMetadata,
+	userWebhook,
 } from './runOptions';
 
 export type InputMode = 'item' | 'fields' | 'text';
@@ -197,6 +199,8 @@ function prepareOne(
 	const key = userKey ? submissionKey(options.idempotencyKey) : autoKey;
 	const { policy, location, metadata } = runSettings(reader, options);
 	const previous = previousInteractionId(options);
+	const servers = reader.derive('mcpServers', ['options.mcpServers'], () => mcpServers(options));
+	const webhook = reader.derive('webhook', ['options.webhookUrl'], () => userWebhook(options));
 	const runInput: TaskRunInput = {
 		input,
 		processor,
@@ -204,6 +208,10 @@ function prepareOne(
 		...(policy ? { source_policy: policy } : {}),
 		...(location ? { advanced_settings: { location } } : {}),
 		...(previous ? { previous_interaction_id: previous } : {}),
+		// Only sent when on: left out, Parallel's own default applies (on for pro and above).
+		...(options.enableEvents === true ? { enable_events: true } : {}),
+		...(servers ? { mcp_servers: servers } : {}),
+		...(webhook ? { webhook } : {}),
 	};
 	return { itemIndex, input: runInput, spec, specJson, key, userKey };
 }
