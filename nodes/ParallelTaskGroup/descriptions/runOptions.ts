@@ -144,7 +144,7 @@ export const runOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. {{ $json.interaction_id }}',
 		description:
-			'Ask a follow-up: the interaction_id of an earlier run whose research this run builds on. Map it per item from Get Results, Get Result or Enrich Items (with Include Run Info), e.g. {{ $json.interaction_id }}. Leave empty for a fresh run.',
+			'Ask a follow-up: the interaction_id of an earlier run whose research this run builds on. Map it per item from the interaction_id field of Get Results, Get Result or Enrich Items (with Include Run Info). Leave empty for a fresh run.',
 	},
 	{
 		displayName: 'Settle Window (Seconds)',

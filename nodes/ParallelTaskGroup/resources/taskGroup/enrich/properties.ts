@@ -30,7 +30,7 @@ export const enrichProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to add each item's run_id, interaction_id and taskgroup_id. A later Enrich Items or Add Runs can ask a follow-up on the run by setting Previous Interaction ID to {{ $json.interaction_id }}.",
+					"Whether to add each item's run_id, interaction_id and taskgroup_id. A later Enrich Items or Add Runs can ask a follow-up on the run by mapping interaction_id to its Previous Interaction ID option.",
 			},
 			{
 				displayName: 'Put Output in Field',
