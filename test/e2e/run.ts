@@ -40,6 +40,7 @@ import { credentialTest } from './scenarios/credentialTest';
 import { editorScenario, exampleWorkflows } from './scenarios/editor';
 import { enrichFailure } from './scenarios/enrichFailure';
 import { enrichRows } from './scenarios/enrichRows';
+import { followUpChain } from './scenarios/followUp';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
 import { pauseScenario } from './scenarios/pauseMode';
@@ -51,6 +52,7 @@ import { triggerRestartScenario } from './scenarios/triggerRestart';
 const HEADLESS: HeadlessScenario[] = [
 	enrichRows,
 	enrichFailure,
+	followUpChain,
 	addRunsGetResults,
 	badCredentialStops,
 	badCredentialErrorOutput,
