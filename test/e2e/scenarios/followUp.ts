@@ -96,7 +96,11 @@ export const followUpChain: HeadlessScenario = {
 				`Who founded ${row.company}?`,
 				`row ${index}'s follow-up question`,
 			);
-			expectMatch(second.json.follow_up, /./, `row ${index}'s follow-up answer`);
+			expectMatch(
+				(second.json.follow_up as { output?: unknown } | undefined)?.output,
+				new RegExp(`Who founded ${row.company}`),
+				`row ${index}'s follow-up answer (text, under follow_up)`,
+			);
 		});
 		for (const run of firstGroup.runs)
 			expectEqual(run.previous_interaction_id, null, 'a first run is not a follow-up');
