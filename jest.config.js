@@ -1,9 +1,18 @@
+// `npm test`: the fast loop (unit, transport, nodes, trigger, emulator, contract, install checks);
+// no n8n install needed. The soak tests run with `npm run test:soak` (jest.soak.config.js), the
+// real-n8n suite with `npm run test:e2e`; `npm run test:all` runs all three.
+const SOAK_TESTS = ['test/trigger/soak.test.ts'];
+
 /** @type {import('jest').Config} */
 module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+	testPathIgnorePatterns: [
+		'/node_modules/',
+		'<rootDir>/test/e2e/',
+		...SOAK_TESTS.map((file) => `<rootDir>/${file}`),
+	],
 	transform: {
 		'^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 		// eventsource-parser, @noble/hashes and @scure/base ship only ES modules; the published build
@@ -17,3 +26,5 @@ module.exports = {
 	setupFiles: ['<rootDir>/test/setup/quietN8n.ts'],
 	testTimeout: 30_000,
 };
+// Not a jest option: jest.soak.config.js reads it (non-enumerable, so jest does not see it).
+Object.defineProperty(module.exports, 'SOAK_TESTS', { value: SOAK_TESTS });

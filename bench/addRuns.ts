@@ -8,11 +8,11 @@ import { cpuMs, median, pool, timed } from './lib/stats';
 
 export const ADD_RUNS_ITEMS = 10_000;
 /** The seed document's batch size ("Batch Processing Pattern"), sent one POST after another. */
-const SEED_BATCH = 500;
+export const SEED_BATCH = 500;
 /** n8n's HTTP Request node: "Items per Batch" defaults to 50. */
 const HTTP_NODE_BATCH = 50;
 /** The API's largest add-runs request. */
-const MAX_BATCH = 1000;
+export const MAX_BATCH = 1000;
 
 const ADD_ROUTE = 'POST /tasks/groups/:id/runs';
 const CREATE_RUN_ROUTE = 'POST /tasks/runs';
@@ -45,9 +45,12 @@ async function measure(
 }
 
 /** The node's Add Runs through n8n-core's WorkflowExecute, default options (POSTs of 1,000, 4 at a time). */
-async function viaNode(emulator: EmulatorProcess): Promise<Measured> {
+export async function viaNode(
+	emulator: EmulatorProcess,
+	count = ADD_RUNS_ITEMS,
+): Promise<Measured> {
 	const groupId = await createGroup(emulator.url);
-	const items = companies(ADD_RUNS_ITEMS);
+	const items = companies(count);
 	return await measure(emulator, ADD_ROUTE, async () => {
 		const run = await runNode({
 			nodeType: new ParallelTaskGroup(),
@@ -62,18 +65,19 @@ async function viaNode(emulator: EmulatorProcess): Promise<Measured> {
 			credentials: { apiKey: API_KEY, baseUrl: emulator.url },
 		});
 		if (run.error) throw run.error;
-		if (run.items.length !== ADD_RUNS_ITEMS) throw new Error(`node: ${run.items.length} items`);
+		if (run.items.length !== count) throw new Error(`node: ${run.items.length} items`);
 	});
 }
 
 /** Plain POSTs of `batchSize` inputs, `concurrency` at a time. */
-async function viaBatches(
+export async function viaBatches(
 	emulator: EmulatorProcess,
 	batchSize: number,
 	concurrency: number,
+	count = ADD_RUNS_ITEMS,
 ): Promise<Measured> {
 	const groupId = await createGroup(emulator.url);
-	const inputs = runInputs(companies(ADD_RUNS_ITEMS));
+	const inputs = runInputs(companies(count));
 	let created = 0;
 	const measured = await measure(emulator, ADD_ROUTE, async () => {
 		await pool(Math.ceil(inputs.length / batchSize), concurrency, async (batch) => {
@@ -84,7 +88,7 @@ async function viaBatches(
 			created += (json.run_ids as string[]).length;
 		});
 	});
-	if (created !== ADD_RUNS_ITEMS) throw new Error(`batches: ${created} runs`);
+	if (created !== count) throw new Error(`batches: ${created} runs`);
 	return measured;
 }
 

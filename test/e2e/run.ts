@@ -41,6 +41,7 @@ import { editorScenario, exampleWorkflows } from './scenarios/editor';
 import { enrichFailure } from './scenarios/enrichFailure';
 import { enrichRows } from './scenarios/enrichRows';
 import { followUpChain } from './scenarios/followUp';
+import { getResultsPaging } from './scenarios/getResultsPaging';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
 import { pauseScenario } from './scenarios/pauseMode';
@@ -85,6 +86,9 @@ function parseOptions(argv: string[]): Options {
 	};
 }
 
+// N8N_E2E_START_TIMEOUT_S: how long n8n may take to start (a loaded machine can need minutes).
+const START_TIMEOUT_MS = Number(process.env.N8N_E2E_START_TIMEOUT_S ?? 120) * 1000;
+
 const failures: string[] = [];
 let onlyFilter: string | undefined;
 
@@ -113,6 +117,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		]),
 	);
 	for (const headless of HEADLESS) await headless.prepare?.(ctx);
+	await getResultsPaging.prepare(ctx);
 	const trigger = ctx.build.major === 2 ? triggerRestartScenario() : triggerBasicScenario();
 	const pause = pauseScenario();
 	const examples = exampleWorkflows().map((example) => example.workflow);
@@ -120,6 +125,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 		// The examples exactly as published (they must import; the editor scenario opens them).
 		...examples,
 		...HEADLESS.map((headless) => headless.workflow(ctx)),
+		getResultsPaging.workflow(ctx),
 		...(options.trigger ? await trigger.prepare(ctx) : []),
 		...(await pause.prepare(ctx)),
 	];
@@ -144,7 +150,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 	);
 
 	await step(`${tag}: start n8n`, async () =>
-		figure(`${tag} start: ${seconds(await instance.start())}`),
+		figure(`${tag} start: ${seconds(await instance.start(START_TIMEOUT_MS))}`),
 	);
 	const api = new N8nApi(instance.url);
 	await step(`${tag}: owner account and API key`, async () => {
@@ -156,6 +162,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 	await scenario(`${tag}: credential test through n8n (valid and wrong key)`, () =>
 		credentialTest(ctx),
 	);
+	await scenario(`${tag}: ${getResultsPaging.title}`, () => getResultsPaging.run(ctx));
 	if (options.editor && ctx.build.major === 2)
 		await scenario(`${tag}: the editor in Chromium`, () => editorScenario(ctx));
 	if (options.trigger) {

@@ -1,16 +1,13 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test infrastructure runs in Node, not in n8n */
-// Parallel's OpenAPI document, read at test time (never copied into the repo), as Ajv validators.
+// Parallel's OpenAPI document, when it is beside the repo (../contract/officialDocument.ts; never
+// copied into the repo), as Ajv validators: the emulator's answers are checked against it as well
+// as against the project's own contract.
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 
+import type { ResponseChecks } from '../contract/projectContract';
 import type { JsonBody } from './helpers';
 
-export const SPEC_FILE =
-	process.env.PARALLEL_OPENAPI_FILE ??
-	path.resolve(__dirname, '../../../shared/contract/parallel-openapi-tasks.json');
 const SPEC_ID = 'https://emulator.test/parallel-openapi.json';
 
 const pointer = (...parts: string[]) =>
@@ -22,27 +19,16 @@ const EVENT_SCHEMAS: Record<string, string> = {
 	error: 'ErrorEvent',
 };
 
-export class OpenApiContract {
+export class OpenApiContract implements ResponseChecks {
 	/** `<METHOD> <spec path> <status>` of every response checked. */
 	readonly covered = new Set<string>();
 	private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
 	private readonly validators = new Map<string, ValidateFunction>();
 
-	private constructor(readonly spec: JsonBody) {
+	constructor(readonly spec: JsonBody) {
 		addFormats(this.ajv);
 		// The whole document as one schema, so `#/components/schemas/X` refs resolve inside it.
 		this.ajv.addSchema({ ...spec, $id: SPEC_ID });
-	}
-
-	/** Loads the document; fails loudly (never skips) when it is missing. */
-	static load(): OpenApiContract {
-		if (!existsSync(SPEC_FILE)) {
-			throw new Error(
-				`Parallel's OpenAPI document was not found at ${SPEC_FILE}. Set PARALLEL_OPENAPI_FILE ` +
-					'to the path of parallel-openapi-tasks.json (from the shared contract folder).',
-			);
-		}
-		return new OpenApiContract(JSON.parse(readFileSync(SPEC_FILE, 'utf8')));
 	}
 
 	/** Throws unless `data` validates against a component (by name) or a full `$ref`. */

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { metadataOption } from '../../shared/commonProperties';
+import { DEFAULT_CONCURRENT_POSTS } from '../helpers/limits';
 import { apiVersionOption } from './shared';
 
 export function byDisplayName(options: INodeProperties[]): INodeProperties[] {
@@ -31,8 +32,9 @@ export const runOptions: INodeProperties[] = [
 		name: 'concurrency',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 10 },
-		default: 4,
-		description: 'How many add-runs requests to send at the same time',
+		default: DEFAULT_CONCURRENT_POSTS,
+		description:
+			'How many add-runs requests (up to 1,000 runs each) to send at the same time. Parallel allows about 2,000 such requests a minute.',
 	},
 	{
 		displayName: 'Enable Progress Events',

@@ -5,7 +5,7 @@ import type { AttemptMarker } from './attempts';
 import { settle } from '../../shared/settle';
 import { POLICY } from '../../shared/transport/policy';
 import { recordTaskGroup } from './groupRecord';
-import { MAX_RUNS_PER_REQUEST } from './limits';
+import { DEFAULT_CONCURRENT_POSTS, MAX_RUNS_PER_REQUEST } from './limits';
 import { prepareRuns } from './runInput';
 import type { PreparedRun } from './runInput';
 import { submitPreparedRuns } from './submission';
@@ -67,7 +67,11 @@ export async function submitItems(
 ): Promise<AddedItems> {
 	const failures = new Map(prepared.failures);
 	const batchSize = context.getNodeParameter('options.batchSize', 0, 1000) as number;
-	const concurrency = context.getNodeParameter('options.concurrency', 0, 4) as number;
+	const concurrency = context.getNodeParameter(
+		'options.concurrency',
+		0,
+		DEFAULT_CONCURRENT_POSTS,
+	) as number;
 	const readExisting = prepared.runs.some((run) => run.userKey) || marker.isRetry;
 	marker.mark(taskGroupId);
 	recordTaskGroup(context, taskGroupId);

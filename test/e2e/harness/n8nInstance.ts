@@ -81,6 +81,11 @@ export class N8nInstance {
 		return this.options.label;
 	}
 
+	/** The running server's process ID (the n8n main process), e.g. for its memory in /proc. */
+	get serverPid(): number | undefined {
+		return this.running ? this.server?.pid : undefined;
+	}
+
 	get running(): boolean {
 		return this.server !== undefined && this.server.exitCode() === undefined;
 	}
@@ -179,7 +184,7 @@ export class N8nInstance {
 	}
 
 	/** `n8n start` until the editor is reachable (printed after workflows were activated). */
-	async start(): Promise<number> {
+	async start(timeoutMs = 120_000): Promise<number> {
 		if (this.running) throw new Error(`${this.label} is already running`);
 		const started = Date.now();
 		this.server = this.registry.spawn(
@@ -195,7 +200,7 @@ export class N8nInstance {
 			},
 		);
 		this.servers.push(this.server);
-		await this.registry.waitForOutput(this.server, /Editor is now accessible via/, 120_000);
+		await this.registry.waitForOutput(this.server, /Editor is now accessible via/, timeoutMs);
 		return Date.now() - started;
 	}
 

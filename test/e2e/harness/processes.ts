@@ -10,7 +10,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { redact } from './log';
 import { waitFor } from './poll';
 
-const MAX_BUFFER_CHARS = 4_000_000;
+// `n8n execute --rawOutput` of a 20,000-item execution (the paging scenario) prints ~15 MB.
+const MAX_BUFFER_CHARS = 40_000_000;
 
 export interface ManagedProcess {
 	name: string;

@@ -98,7 +98,38 @@ async function pairedResults(
 	return output;
 }
 
-/** Without run IDs: every run of each group, paired with the first item that named the group. */
+interface Page {
+	/** Results at most, or all of them. */
+	limit?: number;
+	/** The cursor to read after (`last_event_id`). */
+	startAfter?: string;
+}
+
+/** Return All / Limit and Start After for the group named by this item. */
+function pageOf(context: IExecuteFunctions, itemIndex: number): Page {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const startAfter = typeof options.startAfter === 'string' ? options.startAfter.trim() : '';
+	const returnAll = context.getNodeParameter('returnAll', itemIndex, true) as boolean;
+	if (returnAll) return { startAfter: startAfter || undefined };
+	const limit = context.getNodeParameter('limit', itemIndex, 50) as number;
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: 'Limit' must be 1 or more`,
+			{
+				description: `It is ${String(limit)}. Set a whole number of results per page, e.g. 5000, or turn on 'Return All'.`,
+				itemIndex,
+			},
+		);
+	}
+	return { limit, startAfter: startAfter || undefined };
+}
+
+/**
+ * Without run IDs: the runs of each group, paired with the first item that named the group. With
+ * a limit the read stops (and the stream closes) at the limit; a page's results carry
+ * `next_cursor`, the run's event id, to read on from with Start After.
+ */
 async function allResults(
 	context: IExecuteFunctions,
 	client: ParallelClient,
@@ -112,10 +143,20 @@ async function allResults(
 		if (!groups.has(taskGroupId)) groups.set(taskGroupId, itemIndex);
 	}
 	for (const [taskGroupId, itemIndex] of groups) {
-		const query = { ...settings.query, status: settings.status };
+		const page = pageOf(context, itemIndex);
+		const paging = page.limit !== undefined || page.startAfter !== undefined;
+		const query = { ...settings.query, status: settings.status, lastEventId: page.startAfter };
+		let cursor = page.startAfter ?? null;
+		let count = 0;
 		for await (const event of streamRuns(client, taskGroupId, query)) {
-			if (event.type === 'task_run.state')
-				output.push(resultItem(context, event, itemIndex, settings));
+			if (event.type !== 'task_run.state') continue;
+			const item = resultItem(context, event, itemIndex, settings);
+			if (paging) {
+				cursor = event.event_id ?? cursor;
+				item.json.next_cursor = cursor;
+			}
+			output.push(item);
+			if (page.limit !== undefined && ++count >= page.limit) break;
 		}
 	}
 	return output;

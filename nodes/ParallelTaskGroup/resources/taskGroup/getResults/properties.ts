@@ -13,6 +13,27 @@ const statusName = (status: string) =>
 	status.charAt(0).toUpperCase() + status.slice(1).replace(/_/g, ' ');
 
 export const getResultsProperties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return all results or only up to a given limit',
+		hint: 'Applies when the input items carry no run IDs; items with a run_id each get their own run',
+		displayOptions: forGroupOperations(['getResults']),
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		hint: "Per task group. Each result carries 'next_cursor': put the last one in 'Start After' (Options) to read the next page.",
+		displayOptions: {
+			show: { resource: ['taskGroup'], operation: ['getResults'], returnAll: [false] },
+		},
+	},
 	simplifyProperty(forGroupOperations(['getResults'])),
 	{
 		displayName: 'Options',
@@ -39,6 +60,15 @@ export const getResultsProperties: INodeProperties[] = [
 				],
 				default: '',
 				description: 'Return only runs with this status',
+			},
+			{
+				displayName: 'Start After',
+				name: 'startAfter',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.next_cursor }}',
+				description:
+					"Return only the runs after this cursor: the 'next_cursor' of the last result of the previous page. Empty: from the group's first run.",
 			},
 		],
 	},

@@ -1,0 +1,342 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- benchmarks run in Node, not in n8n */
+// `npm run bench:n8n`: the nodes inside a real n8n 2.41.1 server (the packed package, installed
+// as n8n installs community packages), each figure from the execution record's executionTime,
+// beside the same measurement in n8n-core's WorkflowExecute in this process (the harness), and
+// the baselines, all in one run against the emulator in its own process with 50 ms latency.
+//   npm run bench:n8n                     Add Runs and Get Results
+//   npm run bench:n8n -- addRuns          only some: addRuns, getResults
+//   BENCH_N8N_SIZES=1000,10000 BENCH_REPS=3 npm run bench:n8n
+import '../bench/lib/quietN8n';
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+
+import type { WorkflowNode } from '../test/e2e/harness/workflows';
+import { MAX_BATCH, SEED_BATCH, viaBatches, viaNode } from './addRuns';
+import type { GetResultsArgs, GetResultsMeasurement } from './children/getResultsNode';
+import type { JsonParseMeasurement } from './children/jsonParseLimit';
+import { OUTPUT_PAD_BYTES } from './getResults';
+import { runChild } from './lib/childProcess';
+import { REPO_ROOT, startEmulatorProcess } from './lib/emulatorProcess';
+import type { EmulatorProcess } from './lib/emulatorProcess';
+import { companies } from './lib/items';
+import { describeMachine } from './lib/machine';
+import {
+	addRunsSequentially,
+	createGroup,
+	runInputs,
+	runsStreamBytes,
+	waitUntilInactive,
+} from './lib/plainApi';
+import { median } from './lib/stats';
+import { count, markdownTable, mb, mbps, ms, ratio } from './lib/table';
+import type { BenchN8n } from './n8n/instance';
+import { startBenchN8n } from './n8n/instance';
+import {
+	ADD_RUNS_WORKFLOW,
+	BENCH_WORKFLOWS,
+	GET_RESULTS_WORKFLOW,
+	NODE,
+	rowsCode,
+	START,
+} from './n8n/workflows';
+
+const LATENCY_MS = 50;
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const SIZES = (process.env.BENCH_N8N_SIZES ?? '1000,10000,100000').split(',').map(Number);
+/** 100,000 items take ~10 s a way: fewer repetitions there. */
+const LARGE = 100_000;
+const LARGE_REPS = Number(process.env.BENCH_LARGE_REPS ?? 1);
+const ADD_ROUTE = 'POST /tasks/groups/:id/runs';
+const RESULT_RUNS = 10_000;
+
+const load = () => loadavg()[0].toFixed(1);
+
+interface Sample {
+	ms: number;
+	posts?: number;
+	rssGrowth?: number;
+	peakRss?: number;
+}
+
+type Samples = Record<string, Sample[]>;
+
+const summary = (list: Sample[]) => ({
+	ms: median(list.map((s) => s.ms)),
+	posts: median(list.map((s) => s.posts ?? Number.NaN)),
+	rssGrowth: median(list.map((s) => s.rssGrowth ?? Number.NaN)),
+	peakRss: median(list.map((s) => s.peakRss ?? Number.NaN)),
+	reps: list.length,
+});
+
+async function nodeInN8n(
+	n8n: BenchN8n,
+	emulator: EmulatorProcess,
+	workflowId: string,
+	patch: (node: WorkflowNode) => void,
+	expectedItems: number,
+): Promise<Sample> {
+	const before = (await emulator.counters()).requests[ADD_ROUTE] ?? 0;
+	const { execution, rssBefore, peakRss } = await n8n.run(workflowId, START, patch);
+	if (execution.status !== 'success')
+		throw new Error(
+			`n8n execution ${execution.id}: ${execution.status} ${execution.run.error?.message}`,
+		);
+	const task = execution.run.runData[NODE]?.[0];
+	const items = task?.data?.main?.[0]?.length ?? 0;
+	if (!task || items !== expectedItems)
+		throw new Error(`n8n execution ${execution.id}: ${items} items, not ${expectedItems}`);
+	const posts = ((await emulator.counters()).requests[ADD_ROUTE] ?? 0) - before;
+	return { ms: task.executionTime, posts, rssGrowth: peakRss - rssBefore, peakRss };
+}
+
+/** Add Runs of `size` items: in real n8n (default, and Concurrent Requests 10), in the harness, and the two baselines. */
+async function addRunsAt(n8n: BenchN8n, emulator: EmulatorProcess, size: number, reps: number) {
+	const samples: Samples = { n8n: [], n8nC10: [], harness: [], limit: [], seed: [] };
+	const inN8n = async (concurrency?: number) => {
+		await emulator.reset();
+		const groupId = await createGroup(emulator.url);
+		return await nodeInN8n(
+			n8n,
+			emulator,
+			ADD_RUNS_WORKFLOW,
+			(node) => {
+				if (node.name === 'Rows') node.parameters.jsCode = rowsCode(size);
+				if (node.name === NODE) {
+					node.parameters.taskGroupId = groupId;
+					node.parameters.options = concurrency ? { concurrency } : {};
+				}
+			},
+			size,
+		);
+	};
+	const fresh = async <T>(work: () => Promise<T>) => {
+		await emulator.reset();
+		return await work();
+	};
+	const loadBefore = load();
+	// Untimed warm-up of each way (JIT in n8n, in this process and in the emulator).
+	if (size <= 10_000) {
+		await inN8n();
+		await fresh(() => viaNode(emulator, size));
+		await fresh(() => viaBatches(emulator, MAX_BATCH, size / MAX_BATCH, size));
+	}
+	for (let rep = 0; rep < reps; rep++) {
+		samples.n8n.push(await inN8n());
+		if (size === 10_000) samples.n8nC10.push(await inN8n(10));
+		samples.harness.push(await fresh(() => viaNode(emulator, size)));
+		samples.limit.push(await fresh(() => viaBatches(emulator, MAX_BATCH, size / MAX_BATCH, size)));
+		if (rep === 0 || size <= 10_000)
+			samples.seed.push(await fresh(() => viaBatches(emulator, SEED_BATCH, 1, size)));
+		console.error(`bench:n8n addRuns ${size} rep ${rep + 1}: n8n ${ms(samples.n8n[rep].ms)}`);
+	}
+	await emulator.reset();
+	return {
+		size,
+		load: `${loadBefore} -> ${load()}`,
+		...Object.fromEntries(
+			Object.entries(samples)
+				.filter(([, list]) => list.length)
+				.map(([way, list]) => [way, summary(list)]),
+		),
+	} as { size: number; load: string } & Record<string, ReturnType<typeof summary>>;
+}
+
+async function completedGroup(emulator: EmulatorProcess, runs: number): Promise<string> {
+	const groupId = await createGroup(emulator.url);
+	await addRunsSequentially(emulator.url, groupId, runInputs(companies(runs)), 1000);
+	await waitUntilInactive(emulator.url, groupId);
+	return groupId;
+}
+
+/** Get Results of 10,000 runs of ~2 KB: in real n8n, in the harness (own process), and a bare reader. */
+async function getResultsAt(n8n: BenchN8n, emulator: EmulatorProcess, reps: number) {
+	await emulator.reset();
+	await emulator.configure({ outputPadBytes: OUTPUT_PAD_BYTES, speed: 0.001 });
+	const warmUpGroupId = await completedGroup(emulator, 1000);
+	const groupId = await completedGroup(emulator, RESULT_RUNS);
+	const payloadBytes = (await runsStreamBytes(emulator.url, groupId)).length;
+	const args: GetResultsArgs = { url: emulator.url, warmUpGroupId, groupId, runs: RESULT_RUNS };
+	const inN8n = (taskGroupId: string, items: number) =>
+		nodeInN8n(
+			n8n,
+			emulator,
+			GET_RESULTS_WORKFLOW,
+			(node) => {
+				if (node.name === NODE) node.parameters.taskGroupId = taskGroupId;
+			},
+			items,
+		);
+	const loadBefore = load();
+	await inN8n(warmUpGroupId, 1000);
+	const samples: Samples = { n8n: [], harness: [], bare: [], bytesOnly: [] };
+	for (let rep = 0; rep < reps; rep++) {
+		samples.n8n.push(await inN8n(groupId, RESULT_RUNS));
+		const harness = await runChild<GetResultsMeasurement>('getResultsNode.ts', args);
+		samples.harness.push({ ms: harness.ms, rssGrowth: harness.peakRss - harness.rssBefore });
+		const bare = await runChild<JsonParseMeasurement>('jsonParseLimit.ts', args);
+		samples.bare.push({ ms: bare.ms, rssGrowth: bare.peakRss - bare.rssBefore });
+		samples.bytesOnly.push({ ms: bare.rawReadMs });
+		console.error(`bench:n8n getResults rep ${rep + 1}: n8n ${ms(samples.n8n[rep].ms)}`);
+	}
+	await emulator.reset();
+	await emulator.configure({ outputPadBytes: 0, speed: 1 });
+	return {
+		payloadBytes,
+		load: `${loadBefore} -> ${load()}`,
+		...Object.fromEntries(Object.entries(samples).map(([way, list]) => [way, summary(list)])),
+	} as { payloadBytes: number; load: string } & Record<string, ReturnType<typeof summary>>;
+}
+
+type AddRunsResult = Awaited<ReturnType<typeof addRunsAt>>;
+type GetResultsResult = Awaited<ReturnType<typeof getResultsAt>>;
+
+function addRunsTable(results: AddRunsResult[]): string {
+	const rows: string[][] = [];
+	const at10k = results.find((result) => result.size === 10_000);
+	for (const r of results) {
+		const posts = (way: string) => `${count(r[way].posts)} POSTs`;
+		const rss = `n8n peak RSS ${mb(r.n8n.peakRss)} (+${mb(r.n8n.rssGrowth)})`;
+		rows.push([
+			`${count(r.size)}`,
+			'node in real n8n, default options',
+			`${ms(r.n8n.ms)}, ${posts('n8n')}, ${rss}`,
+			`${r.n8n.reps}`,
+			`${ratio(r.n8n.ms / r.limit.ms)} of limit; ${ratio(r.seed.ms / r.n8n.ms)} faster than seed`,
+			r.load,
+		]);
+		if (r.n8nC10)
+			rows.push([
+				'',
+				'node in real n8n, Concurrent Requests 10',
+				`${ms(r.n8nC10.ms)}, ${posts('n8nC10')}`,
+				`${r.n8nC10.reps}`,
+				`${ratio(r.n8nC10.ms / r.limit.ms)} of limit`,
+				'',
+			]);
+		rows.push([
+			'',
+			'node in the harness (n8n-core in the bench process)',
+			`${ms(r.harness.ms)}, ${posts('harness')}`,
+			`${r.harness.reps}`,
+			`${ratio(r.harness.ms / r.limit.ms)} of limit`,
+			'',
+		]);
+		rows.push([
+			'',
+			`limit: ${count(r.size / MAX_BATCH)} POSTs of 1,000 all at once (plain fetch)`,
+			`${ms(r.limit.ms)}`,
+			`${r.limit.reps}`,
+			'',
+			'',
+		]);
+		rows.push([
+			'',
+			'seed: POSTs of 500 one after another (plain fetch)',
+			`${ms(r.seed.ms)}, ${posts('seed')}`,
+			`${r.seed.reps}`,
+			'',
+			'',
+		]);
+		if (at10k && r.size !== 10_000)
+			rows.push([
+				'',
+				'scaling (real n8n)',
+				`${ratio(r.n8n.ms / at10k.n8n.ms)} the 10,000-item time for ${ratio(r.size / 10_000)} the items`,
+				'',
+				'',
+				'',
+			]);
+	}
+	return markdownTable(
+		['Items', 'Way', 'Median', 'Runs', 'Compared in this run', 'Load (1 min) before -> after'],
+		rows,
+	);
+}
+
+function getResultsTable(r: GetResultsResult): string {
+	const rate = (way: string) => mbps(r.payloadBytes, r[way].ms);
+	return markdownTable(
+		['Way', 'Median', 'Runs', 'Compared in this run', 'Load (1 min) before -> after'],
+		[
+			[
+				'node in real n8n (executionTime)',
+				`${ms(r.n8n.ms)}, ${rate('n8n')}; n8n peak RSS +${mb(r.n8n.rssGrowth)} (${ratio(r.n8n.rssGrowth / r.payloadBytes)} payload), ${mb(r.n8n.peakRss)} total`,
+				`${r.n8n.reps}`,
+				`${ratio(r.bare.ms / r.n8n.ms)} the bare reader's rate`,
+				r.load,
+			],
+			[
+				'node in the harness (own process)',
+				`${ms(r.harness.ms)}, ${rate('harness')}; peak RSS +${mb(r.harness.rssGrowth)}`,
+				`${r.harness.reps}`,
+				`${ratio(r.bare.ms / r.harness.ms)} the bare reader's rate`,
+				'',
+			],
+			[
+				'bare reader: fetch + JSON.parse per data line (own process)',
+				`${ms(r.bare.ms)}, ${rate('bare')}; peak RSS +${mb(r.bare.rssGrowth)}`,
+				`${r.bare.reps}`,
+				'',
+				'',
+			],
+			[
+				'bytes only, no parsing',
+				`${ms(r.bytesOnly.ms)}, ${rate('bytesOnly')}`,
+				`${r.bytesOnly.reps}`,
+				'',
+				'',
+			],
+		],
+	);
+}
+
+async function main() {
+	const chosen = process.argv.slice(2);
+	const wanted = (name: string) => !chosen.length || chosen.includes(name);
+	const machine = describeMachine();
+	const started = Date.now();
+	const emulator = await startEmulatorProcess({ latencyMs: LATENCY_MS, speed: 1 });
+	let n8n: BenchN8n | undefined;
+	const sections: string[] = [];
+	const raw: Record<string, unknown> = { machine };
+	try {
+		console.error('bench:n8n: install, pack and start n8n 2.41.1...');
+		n8n = await startBenchN8n(emulator.url, BENCH_WORKFLOWS);
+		if (wanted('addRuns')) {
+			const results: AddRunsResult[] = [];
+			for (const size of SIZES)
+				results.push(await addRunsAt(n8n, emulator, size, size >= LARGE ? LARGE_REPS : REPS));
+			raw.addRuns = results;
+			sections.push(`### Add Runs\n\n${addRunsTable(results)}`);
+		}
+		if (wanted('getResults')) {
+			const result = await getResultsAt(n8n, emulator, REPS);
+			raw.getResults = result;
+			sections.push(
+				`### Get Results, ${count(RESULT_RUNS)} runs, ${mb(result.payloadBytes)} /runs stream\n\n${getResultsTable(result)}`,
+			);
+		}
+	} finally {
+		await n8n?.close();
+		await emulator.close();
+	}
+	const header = [
+		`Parallel Task Group nodes in real n8n ${n8n?.version ?? ''}, ${machine.date}`,
+		`CPU: ${machine.cpu}, ${machine.cores} cores; bench Node ${machine.node}; commit ${machine.commit}; load average at start ${machine.loadAverage}`,
+		`Emulator in its own process, ${LATENCY_MS} ms latency on every response. "real n8n": the node's executionTime in the execution record of an n8n server; "harness": n8n-core's WorkflowExecute in the bench process. Medians; ratios compare medians of this run.`,
+	].join('\n');
+	const report = `${header}\n\n${sections.join('\n\n')}\n\n(${((Date.now() - started) / 1000).toFixed(0)} s in all)`;
+	console.log(report);
+	const folder = resolve(REPO_ROOT, 'bench/results');
+	mkdirSync(folder, { recursive: true });
+	const name = `n8n-${machine.date.replace(/[:]/g, '-')}`;
+	writeFileSync(resolve(folder, `${name}.json`), JSON.stringify(raw, null, 2));
+	writeFileSync(resolve(folder, `${name}.md`), `${report}\n`);
+}
+
+main().catch((error: Error) => {
+	console.error(error);
+	process.exitCode = 1;
+});

@@ -1,0 +1,125 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error -- benchmarks run in Node, not in n8n */
+// A real n8n 2.x server with the packed package installed (the e2e harness's install), for the
+// bench: manual runs through n8n's REST API with the workflow's parameters set per measurement,
+// the execution record read back through the public API, and the server's memory from /proc.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { EMULATOR_CREDENTIAL, parallelCredential } from '../../test/e2e/harness/credentials';
+import { ensureN8nBuilds } from '../../test/e2e/harness/install';
+import { N8nApi } from '../../test/e2e/harness/n8nApi';
+import type { ExecutionSummary } from '../../test/e2e/harness/n8nApi';
+import { N8nInstance } from '../../test/e2e/harness/n8nInstance';
+import { buildAndPack, installIntoN8n } from '../../test/e2e/harness/pack';
+import { makeRunDir } from '../../test/e2e/harness/paths';
+import { waitFor } from '../../test/e2e/harness/poll';
+import { ProcessRegistry } from '../../test/e2e/harness/processes';
+import { E2E_OWNER } from '../../test/e2e/harness/suite';
+import type { WorkflowJson, WorkflowNode } from '../../test/e2e/harness/workflows';
+import { API_KEY } from '../lib/emulatorProcess';
+
+export interface BenchN8n {
+	version: string;
+	pid: number;
+	/**
+	 * Runs a saved workflow manually, its nodes' parameters changed by `patch` first (n8n runs the
+	 * workflow data it is sent), and waits for the execution to end. The server's peak RSS during
+	 * the run is measured (VmHWM reset before the run).
+	 */
+	run(
+		workflowId: string,
+		startNode: string,
+		patch: (node: WorkflowNode) => void,
+		timeoutMs?: number,
+	): Promise<{ execution: ExecutionSummary; rssBefore: number; peakRss: number }>;
+	close(): Promise<void>;
+}
+
+function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+	const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+		readFileSync(`/proc/${pid}/status`, 'utf8'),
+	);
+	return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
+/** Installs (or reuses) n8n 2.41.1, packs this package into it and starts the server. */
+export async function startBenchN8n(
+	emulatorUrl: string,
+	workflows: WorkflowJson[],
+): Promise<BenchN8n> {
+	const registry = new ProcessRegistry();
+	const { runDir, logDir } = makeRunDir('parallel-bench-n8n');
+	try {
+		const build = (await ensureN8nBuilds([2])).get(2)!;
+		const pkg = await buildAndPack(registry, runDir, logDir);
+		const instance = await N8nInstance.create(build, registry, {
+			root: join(runDir, `n8n-${build.version}`),
+			logDir,
+			label: `n8n-${build.version}`,
+		});
+		// BENCH_N8N_NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles n8n.
+		if (process.env.BENCH_N8N_NODE_OPTIONS)
+			instance.extraEnv.NODE_OPTIONS = process.env.BENCH_N8N_NODE_OPTIONS;
+		// The bench's executions hold up to 100,000 items; n8n's default payload cap is 16 MB.
+		instance.extraEnv.N8N_PAYLOAD_SIZE_MAX = '512';
+		// Under load the Code node's task runner can take longer than the default 30 s to connect.
+		instance.extraEnv.N8N_RUNNERS_GRANT_TOKEN_TTL = '300';
+		await installIntoN8n(registry, pkg, instance.userFolder, logDir);
+		await instance.importCredentials([
+			parallelCredential(EMULATOR_CREDENTIAL, API_KEY, emulatorUrl),
+		]);
+		await instance.importWorkflows(workflows);
+		// A loaded 2-core machine can take minutes to start n8n.
+		await instance.start(600_000);
+		const api = new N8nApi(instance.url);
+		await api.setupOwner(E2E_OWNER);
+		await api.createApiKey();
+		const pid = instance.serverPid!;
+		return {
+			version: build.version,
+			pid,
+			async run(workflowId, startNode, patch, timeoutMs = 600_000) {
+				// n8n runs the saved workflow: save the changed parameters first (public API).
+				const saved = await api.public<WorkflowJson>('GET', `/workflows/${workflowId}`);
+				saved.nodes.forEach(patch);
+				const { name, nodes, connections, settings } = saved;
+				await api.public('PUT', `/workflows/${workflowId}`, {
+					name,
+					nodes,
+					connections,
+					settings: { executionOrder: settings?.executionOrder ?? 'v1' },
+				});
+				const workflowData = await api.rest<WorkflowJson>('GET', `/workflows/${workflowId}`);
+				writeFileSync(`/proc/${pid}/clear_refs`, '5');
+				const rssBefore = statusKb(pid, 'VmRSS');
+				const started = await api.rest<{ executionId: string }>(
+					'POST',
+					`/workflows/${workflowId}/run`,
+					{ workflowData, triggerToStartFrom: { name: startNode } },
+				);
+				const id = String(started.executionId);
+				// Polled without its data: reading 100,000 items back would load the server.
+				await waitFor(
+					`execution ${id} to end`,
+					async () => {
+						const summary = await api.public<{ status: string }>('GET', `/executions/${id}`);
+						return ['success', 'error', 'crashed', 'canceled'].includes(summary.status);
+					},
+					{ timeoutMs, intervalMs: 200 },
+				);
+				const peakRss = statusKb(pid, 'VmHWM');
+				return { execution: await api.execution(id), rssBefore, peakRss };
+			},
+			async close() {
+				await instance.stop();
+				await registry.stopAll();
+				await registry.killAdopted();
+				rmSync(runDir, { recursive: true, force: true });
+			},
+		};
+	} catch (error) {
+		await registry.stopAll();
+		await registry.killAdopted();
+		throw new Error(`${(error as Error).message} (logs in ${logDir})`);
+	}
+}

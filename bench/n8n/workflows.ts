@@ -1,0 +1,75 @@
+// The workflows the real-n8n bench runs: a manual trigger, a Code node making the rows (Add Runs
+// only), and the Parallel node. Group IDs, row counts and options are set per measurement.
+import { EMULATOR_CREDENTIAL } from '../../test/e2e/harness/credentials';
+import { ACTION_NODE_TYPE, CREDENTIAL_TYPE } from '../../test/e2e/harness/workflows';
+import type { WorkflowJson, WorkflowNode } from '../../test/e2e/harness/workflows';
+
+export const START = 'Start';
+export const NODE = 'Parallel';
+export const ADD_RUNS_WORKFLOW = 'BenchN8nAddRuns1';
+export const GET_RESULTS_WORKFLOW = 'BenchN8nGetRes01';
+
+/** The same rows as bench/lib/items.ts `companies(count)`. */
+export const rowsCode = (count: number) =>
+	`return Array.from({ length: ${count} }, (_, i) => ({ json: { row: i + 1, company: 'Company ' + (i + 1), website: 'https://company' + (i + 1) + '.example' } }));`;
+
+const start: WorkflowNode = {
+	id: 'bench-start',
+	name: START,
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+const parallel = (parameters: Record<string, unknown>): WorkflowNode => ({
+	id: 'bench-parallel',
+	name: NODE,
+	type: ACTION_NODE_TYPE,
+	typeVersion: 1,
+	position: [400, 0],
+	parameters,
+	credentials: { [CREDENTIAL_TYPE]: { ...EMULATOR_CREDENTIAL } },
+});
+
+export const BENCH_WORKFLOWS: WorkflowJson[] = [
+	{
+		id: ADD_RUNS_WORKFLOW,
+		name: 'bench: add runs',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			start,
+			{
+				id: 'bench-rows',
+				name: 'Rows',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+				parameters: { jsCode: rowsCode(1) },
+			},
+			parallel({
+				resource: 'taskGroup',
+				operation: 'addRuns',
+				taskGroupId: 'tgrp_set_per_run',
+				processor: 'lite',
+				outputSchemaType: 'text',
+			}),
+		],
+		connections: {
+			[START]: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
+			Rows: { main: [[{ node: NODE, type: 'main', index: 0 }]] },
+		},
+	},
+	{
+		id: GET_RESULTS_WORKFLOW,
+		name: 'bench: get results',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			start,
+			parallel({ resource: 'taskGroup', operation: 'getResults', taskGroupId: 'tgrp_set_per_run' }),
+		],
+		connections: { [START]: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
+	},
+];
