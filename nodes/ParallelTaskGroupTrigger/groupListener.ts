@@ -7,6 +7,7 @@ import type { GroupStreamEvent, TaskGroupStatus, TaskRun } from '../shared/model
 type RunStateEvent = Extract<GroupStreamEvent, { type: 'task_run.state' }>;
 import { ACTIVE_RUN_STATUSES } from '../shared/models';
 import { formatRun } from '../shared/results';
+import { groupStatusNotes } from '../shared/statuses';
 import type { ParallelClient } from '../shared/transport/client';
 import type { EventStream, StreamEndReason } from '../shared/transport/eventStream';
 import { settle } from '../shared/settle';
@@ -428,6 +429,7 @@ export class GroupListener {
 							event: 'groupCompleted',
 							taskgroup_id: this.settings.taskGroupId,
 							status: status as unknown as IDataObject,
+							...statusNotes(status),
 						},
 					},
 				],
@@ -457,4 +459,10 @@ export class GroupListener {
 					);
 		this.context.emitError(reported);
 	}
+}
+
+/** Runs that leave a group inactive without ending (action_required) or ended cancelled. */
+function statusNotes(status: TaskGroupStatus): { status_notes?: string[] } {
+	const notes = groupStatusNotes(status);
+	return notes.length ? { status_notes: notes } : {};
 }

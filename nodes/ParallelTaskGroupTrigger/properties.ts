@@ -35,7 +35,8 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'Run Failed',
 				value: 'runFailed',
-				description: "A run failed or was cancelled: emits the run with Parallel's message",
+				description:
+					"A run failed or was cancelled: emits the run with Parallel's message. A run waiting for an action (action_required) has not ended and is not emitted; Group Completed lists it under status_notes.",
 			},
 		],
 		default: ['runCompleted'],

@@ -12,6 +12,8 @@ import type {
 	TaskRunInput,
 	TaskRunResult,
 } from './models';
+import { BETA, betasForInputs } from './betas';
+import { mcpHeaderValues } from './redact';
 import type { ParallelClient, SubmitOutcome } from './transport/client';
 import type { EventStream } from './transport/eventStream';
 import { pause } from './transport/pause';
@@ -45,22 +47,20 @@ export async function getTaskGroup(
 	});
 }
 
-/** The beta feature a run's `webhook` needs (notes 1.1): sent whenever a run carries one. */
-export const WEBHOOK_BETA = 'webhook-2025-08-12';
-
 /** One add-runs POST (at most 1,000 inputs). Never resent blindly: see `submitOnce`. */
 export async function submitRuns(
 	client: ParallelClient,
 	taskGroupId: string,
 	request: TaskGroupRunRequest,
 ): Promise<SubmitOutcome<TaskGroupRunResponse>> {
-	const usesWebhooks = request.inputs.some((input) => input.webhook);
+	const betas = betasForInputs(request.inputs);
 	return await client.submitOnce<TaskGroupRunResponse>({
 		path: `${group(taskGroupId)}/runs`,
 		qs: { refresh_status: 'false' },
 		body: request,
 		subject: { taskGroupId },
-		...(usesWebhooks ? { betas: [WEBHOOK_BETA] } : {}),
+		secrets: mcpHeaderValues(request.inputs),
+		...(betas.length ? { betas } : {}),
 	});
 }
 
@@ -165,6 +165,23 @@ export async function openGroupEvents(
 		path: `${group(taskGroupId)}/events`,
 		qs,
 		subject: { taskGroupId },
+		deadline: options.deadline,
+	});
+}
+
+/**
+ * A run's own events stream: its state, progress messages and source statistics. Each connection
+ * replays the run's trace from the start (notes 4, R5); it needs the events beta (notes 1.1).
+ */
+export async function openRunEvents(
+	client: ParallelClient,
+	runId: string,
+	options: { deadline?: number } = {},
+): Promise<EventStream> {
+	return await client.openStream({
+		path: `${run(runId)}/events`,
+		subject: { runId },
+		betas: [BETA.events],
 		deadline: options.deadline,
 	});
 }

@@ -102,6 +102,15 @@ export interface RunWebhook {
 	event_types?: Array<'task_run.status'>;
 }
 
+/** A remote MCP server a run's research may call (notes 6.8). */
+export interface McpServer {
+	type?: 'url';
+	url: string;
+	name: string;
+	headers?: Record<string, string> | null;
+	allowed_tools?: string[] | null;
+}
+
 export interface TaskRunInput {
 	input: string | Record<string, unknown>;
 	processor: string;
@@ -110,6 +119,7 @@ export interface TaskRunInput {
 	advanced_settings?: { location?: string | null } | null;
 	task_spec?: TaskSpec | null;
 	previous_interaction_id?: string | null;
+	mcp_servers?: McpServer[] | null;
 	enable_events?: boolean | null;
 	webhook?: RunWebhook | null;
 }
@@ -178,6 +188,30 @@ export interface TaskRunEvent {
 	output?: TaskRunOutput | null;
 }
 
+/** A run's own events stream (`/tasks/runs/{id}/events`): progress messages. */
+export interface TaskRunProgressMessageEvent {
+	type:
+		| 'task_run.progress_msg.plan'
+		| 'task_run.progress_msg.search'
+		| 'task_run.progress_msg.result'
+		| 'task_run.progress_msg.tool_call'
+		| 'task_run.progress_msg.exec_status';
+	message: string;
+	timestamp: string | null;
+}
+
+export interface TaskRunSourceStats {
+	num_sources_considered: number | null;
+	num_sources_read: number | null;
+	sources_read_sample: string[] | null;
+}
+
+export interface TaskRunProgressStatsEvent {
+	type: 'task_run.progress_stats';
+	source_stats: TaskRunSourceStats;
+	progress_meter: number;
+}
+
 export interface ErrorEvent {
 	type: 'error';
 	error: ApiError;
@@ -185,6 +219,12 @@ export interface ErrorEvent {
 
 /** What the group's `/events` and `/runs` streams carry. */
 export type GroupStreamEvent = TaskGroupStatusEvent | TaskRunEvent | ErrorEvent;
+
+/** What a run's own `/events` stream carries besides run states and errors. */
+export type RunProgressEvent = TaskRunProgressMessageEvent | TaskRunProgressStatsEvent;
+
+/** Any event a stream of the API can carry. */
+export type StreamEvent = GroupStreamEvent | RunProgressEvent;
 
 export const ACTIVE_RUN_STATUSES: ReadonlySet<RunStatus> = new Set([
 	'queued',

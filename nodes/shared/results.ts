@@ -2,6 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ITEM_KEY_METADATA } from './models';
 import type { TaskRun, TaskRunInput, TaskRunOutput } from './models';
+import { redactInput } from './redact';
+import { statusMeaning } from './statuses';
 
 export interface RunRecord {
 	run: TaskRun;
@@ -37,7 +39,7 @@ export function contentFields(output: TaskRunOutput): IDataObject {
 }
 
 export function runFailureMessage(run: TaskRun): string {
-	return run.error?.message || `The run ended with status '${run.status}'`;
+	return run.error?.message || `${run.status}: ${statusMeaning(run.status)}`;
 }
 
 /**
@@ -48,7 +50,10 @@ function simplifyRun(record: RunRecord): IDataObject {
 	const { run, output } = record;
 	const item: IDataObject = output ? contentFields(output) : {};
 	item.run_id = run.run_id;
+	// What a follow-up run passes as Previous Interaction ID to build on this run's research.
+	if (run.interaction_id) item.interaction_id = run.interaction_id;
 	item.status = run.status;
+	if (run.status !== 'completed') item.status_meaning = statusMeaning(run.status);
 	// Metadata is how a result finds its way back, e.g. the row ID given to Add Runs.
 	const metadata = Object.entries(run.metadata ?? {}).filter(([key]) => key !== ITEM_KEY_METADATA);
 	if (metadata.length) item.metadata = Object.fromEntries(metadata);
@@ -61,7 +66,7 @@ function simplifyRun(record: RunRecord): IDataObject {
 /** The record as the API sent it, minus the stream's bookkeeping fields. */
 function rawRun(record: RunRecord): IDataObject {
 	const item: IDataObject = { run: record.run as unknown as IDataObject };
-	if (record.input) item.input = record.input as unknown as IDataObject;
+	if (record.input) item.input = redactInput(record.input) as unknown as IDataObject;
 	if (record.output) {
 		item.output = {
 			...record.output,

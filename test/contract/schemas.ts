@@ -124,6 +124,16 @@ const defs: Record<string, Schema> = {
 		},
 		['url'],
 	),
+	McpServer: object(
+		{
+			type: { type: 'string', enum: ['url'] },
+			url: string,
+			name: string,
+			headers: nullable({ type: 'object', additionalProperties: string }),
+			allowed_tools: nullable({ type: 'array', items: string }),
+		},
+		['url', 'name'],
+	),
 	TaskAdvancedSettings: object({ location: nullable(string) }),
 	TaskRunInput: object(
 		{
@@ -135,6 +145,7 @@ const defs: Record<string, Schema> = {
 			advanced_settings: nullable(ref('TaskAdvancedSettings')),
 			previous_interaction_id: nullable(string),
 			enable_events: nullable({ type: 'boolean' }),
+			mcp_servers: nullable({ type: 'array', items: ref('McpServer') }),
 			webhook: nullable(ref('Webhook')),
 		},
 		['input', 'processor'],

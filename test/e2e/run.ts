@@ -48,6 +48,7 @@ import { credentialTest } from './scenarios/credentialTest';
 import { editorScenario, exampleWorkflows } from './scenarios/editor';
 import { enrichFailure } from './scenarios/enrichFailure';
 import { enrichRows } from './scenarios/enrichRows';
+import { followUpChain } from './scenarios/followUp';
 import { getResultsPaging } from './scenarios/getResultsPaging';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
@@ -61,6 +62,7 @@ import { triggerRestartScenario } from './scenarios/triggerRestart';
 const HEADLESS: HeadlessScenario[] = [
 	enrichRows,
 	enrichFailure,
+	followUpChain,
 	addRunsGetResults,
 	badCredentialStops,
 	badCredentialErrorOutput,
@@ -173,7 +175,7 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 
 	// The pause scenario's receivers listen from its prepare on: close them however this ends.
 	try {
-		await runServerScenarios(ctx, options, trigger, pause);
+		await runServerScenarios(ctx, options, { trigger, triggerBasic }, pause);
 	} finally {
 		await pause.close();
 	}
@@ -182,10 +184,14 @@ async function runMajor(suite: SuiteContext, ctx: MajorContext, options: Options
 async function runServerScenarios(
 	ctx: MajorContext,
 	options: Options,
-	trigger: ReturnType<typeof triggerBasicScenario>,
+	triggers: {
+		trigger: ReturnType<typeof triggerRestartScenario>;
+		triggerBasic?: ReturnType<typeof triggerBasicScenario>;
+	},
 	pause: ReturnType<typeof pauseScenario>,
 ): Promise<void> {
 	const { instance, tag } = ctx;
+	const { trigger, triggerBasic } = triggers;
 	await step(`${tag}: start n8n`, async () =>
 		figure(`${tag} start: ${seconds(await instance.start(START_TIMEOUT_MS))}`),
 	);

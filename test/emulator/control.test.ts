@@ -84,7 +84,17 @@ describe('programmatic control', () => {
 		});
 		await waitForInactive(emu, groupId);
 		expect(emu.group(groupId)?.runs).toEqual([
-			{ run_id: expect.any(String), status: 'completed', input: 'x', metadata: { k: 'v' } },
+			{
+				run_id: expect.any(String),
+				interaction_id: expect.any(String),
+				status: 'completed',
+				input: 'x',
+				metadata: { k: 'v' },
+				previous_interaction_id: null,
+				mcp_servers: null,
+				webhook: null,
+				enable_events: null,
+			},
 		]);
 		emu.addFault({ route: 'monitors', action: { type: 'status', status: 500 } });
 		emu.reset();

@@ -17,11 +17,17 @@ export class CounterBook {
 	private droppedResponses = 0;
 	private injectedFaults = 0;
 	private lateWorkDone = 0;
+	private betaHeaders: Record<string, Record<string, number>> = {};
 
 	constructor(private readonly openStreams: () => number) {}
 
 	request(route: string): void {
 		bump(this.requests, route);
+	}
+
+	/** The `parallel-beta` header a request carried ('' = none), per route. */
+	beta(route: string, value: string): void {
+		bump((this.betaHeaders[route] ??= {}), value);
 	}
 
 	response(route: string, status: number): void {
@@ -65,6 +71,7 @@ export class CounterBook {
 		this.droppedResponses = 0;
 		this.injectedFaults = 0;
 		this.lateWorkDone = 0;
+		this.betaHeaders = {};
 	}
 
 	snapshot(): Omit<Counters, 'redirectTarget'> {
@@ -81,6 +88,9 @@ export class CounterBook {
 			droppedResponses: this.droppedResponses,
 			injectedFaults: this.injectedFaults,
 			lateWorkDone: this.lateWorkDone,
+			betaHeaders: Object.fromEntries(
+				Object.entries(this.betaHeaders).map(([route, values]) => [route, { ...values }]),
+			),
 		};
 	}
 }

@@ -11,6 +11,7 @@ const ROUTES: ReadonlyArray<FaultRule['route']> = [
 	'input',
 	'monitors',
 	'createRun',
+	'runEvents',
 	'*',
 ];
 const STREAM_ACTIONS = new Set([

@@ -71,6 +71,25 @@ function startRuns(ctx: EmulatorContext, inputs: TaskRunInput[], group: GroupRec
 	return records;
 }
 
+/** A follow-up must name an interaction the account has: 422 for one it does not know. */
+function unknownInteractions(
+	ctx: EmulatorContext,
+	inputs: TaskRunInput[],
+	loc: (index: number) => Array<string | number>,
+) {
+	return inputs.flatMap((input, index) => {
+		const previous = input.previous_interaction_id;
+		if (!previous || ctx.store.interactions.has(previous)) return [];
+		return [
+			{
+				loc: [...loc(index), 'previous_interaction_id'],
+				msg: `Interaction '${previous}' not found`,
+				type: 'value_error',
+			},
+		];
+	});
+}
+
 export function addRuns(ctx: EmulatorContext, req: ApiRequest): Outcome {
 	const group = ctx.store.groups.get(req.params[0]);
 	if (!group) return errorOutcome(404, 'TaskGroup not found');
@@ -85,6 +104,8 @@ export function addRuns(ctx: EmulatorContext, req: ApiRequest): Outcome {
 			loc: ['body', 'inputs', check.index, 'processor'],
 		});
 	}
+	const unknown = unknownInteractions(ctx, check.inputs, (i) => ['body', 'inputs', i]);
+	if (unknown.length) return validationOutcome(unknown);
 	const statusBefore = group.status();
 	const runCursor = group.lastRunCursor();
 	const eventCursor = group.lastEventId();
@@ -107,6 +128,8 @@ export function createRun(ctx: EmulatorContext, req: ApiRequest): Outcome {
 	if (check.kind === 'forbidden') {
 		return errorOutcome(403, INVALID_PROCESSOR_MESSAGE, { loc: ['body', 'processor'] });
 	}
+	const unknown = unknownInteractions(ctx, check.inputs, () => ['body']);
+	if (unknown.length) return errorOutcome(422, VALIDATION_MESSAGE, { errors: unknown });
 	const [record] = startRuns(ctx, check.inputs, null);
 	return jsonOutcome(202, record.run);
 }

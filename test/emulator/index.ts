@@ -164,6 +164,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 					status: run.status,
 					input: input.input,
 					metadata: run.metadata ?? null,
+					interaction_id: run.interaction_id,
+					previous_interaction_id: input.previous_interaction_id ?? null,
+					mcp_servers: input.mcp_servers ?? null,
+					webhook: input.webhook ?? null,
+					enable_events: input.enable_events ?? null,
 				})),
 			};
 		},

@@ -174,6 +174,12 @@ export class RunScheduler {
 		}
 		if (record.needsAction) {
 			this.transition(record, 'action_required');
+		} else if (record.willCancel && record.run.status === 'running') {
+			// Parallel's side cancels it (there is no cancel endpoint): cancelling, then cancelled.
+			this.transition(record, 'cancelling');
+			this.push(record, Math.max(1, record.plan.runningMs / 10));
+		} else if (record.run.status === 'cancelling') {
+			this.transition(record, 'cancelled');
 		} else if (record.willFail) {
 			record.run.error = { ref_id: newRefId(), message: FAILED_RUN_MESSAGE, detail: null };
 			this.transition(record, 'failed');
@@ -208,6 +214,7 @@ export class RunScheduler {
 				group.appendStatus();
 			}
 		}
+		for (const listener of [...record.listeners]) listener();
 		if (!record.run.is_active) {
 			for (const wake of record.waiters) wake();
 			record.waiters.clear();

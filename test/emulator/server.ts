@@ -7,6 +7,7 @@ import type { FaultPlan } from './faults';
 import * as handlers from './handlers';
 import type { ApiRequest } from './handlers';
 import { SseStream } from './sse';
+import { runEventsStream } from './runEvents';
 import { eventsStream, runsStream } from './streams';
 import type { RouteName } from './types';
 import { errorBody, validationBody } from './validation';
@@ -89,6 +90,14 @@ const ROUTES: Route[] = [
 		'result',
 		'GET /tasks/runs/:id/result',
 		handlers.getRunResult,
+	),
+	route(
+		'GET',
+		`^/v1(?:beta)?/tasks/runs/${SEGMENT}/events`,
+		'runEvents',
+		'GET /tasks/runs/:id/events',
+		(ctx, req) => runEventsStream(ctx, req.params[0]),
+		true,
 	),
 	route('GET', '^/v1/monitors', 'monitors', 'GET /monitors', handlers.listMonitors),
 ];
@@ -186,6 +195,8 @@ export async function serveApi(
 	}
 	const { route: routeInfo, params } = match;
 	ctx.counters.request(routeInfo.template);
+	const beta = req.headers['parallel-beta'];
+	ctx.counters.beta(routeInfo.template, Array.isArray(beta) ? beta.join(',') : (beta ?? ''));
 	const clientGone: Array<() => void> = [];
 	res.on('close', () => clientGone.splice(0).forEach((handler) => handler()));
 	const request: ApiRequest = {

@@ -45,6 +45,10 @@ export interface RunRecord {
 	willFail: boolean;
 	/** Stops in `action_required` (not active, no result) instead of finishing. */
 	needsAction: boolean;
+	/** Ends as cancelled (cancelling first) instead of finishing. */
+	willCancel: boolean;
+	/** Called after every status change (the run's own events stream). */
+	listeners: Set<() => void>;
 	/** Called once when the run reaches a terminal status (/result waiters). */
 	waiters: Set<() => void>;
 	/** Simulated durations in realistic ms, before the speed factor; set by the scheduler. */
@@ -171,6 +175,8 @@ export class GroupRecord {
 export class Store {
 	readonly groups = new Map<string, GroupRecord>();
 	readonly runs = new Map<string, RunRecord>();
+	/** interaction_id → the run that opened it; a follow-up's `previous_interaction_id` must be one. */
+	readonly interactions = new Map<string, RunRecord>();
 
 	createGroup(metadata: Metadata | null): GroupRecord {
 		const group = new GroupRecord(`tgrp_${hex32()}`, metadata);
@@ -206,10 +212,15 @@ export class Store {
 			output: null,
 			willFail: inputJson.includes('__fail__'),
 			needsAction: inputJson.includes('__action_required__'),
+			willCancel: inputJson.includes('__cancel__'),
+			listeners: new Set(),
 			waiters: new Set(),
 			plan: { queuedMs: 0, runningMs: 0 },
 		};
 		this.runs.set(runId, record);
+		// Each run is its own interaction (as Parallel's examples show: interaction_id = run_id); a
+		// follow-up records the one it continues in its input (`previous_interaction_id`).
+		this.interactions.set(record.run.interaction_id, record);
 		const duplicate = group
 			? group.addRun(record, canonicalJson([input.input, input.processor, input.metadata ?? null]))
 			: false;
@@ -219,6 +230,7 @@ export class Store {
 	clear(): void {
 		this.groups.clear();
 		this.runs.clear();
+		this.interactions.clear();
 	}
 }
 

@@ -71,7 +71,9 @@ export type RouteName =
 	| 'result'
 	| 'input'
 	| 'monitors'
-	| 'createRun';
+	| 'createRun'
+	/** GET /tasks/runs/{id}/events, the run's own stream. */
+	| 'runEvents';
 
 export type FaultAction =
 	| { type: 'status'; status: number; retryAfter?: string; retryAfterMs?: number }
@@ -124,12 +126,26 @@ export interface Counters {
 	injectedFaults: number;
 	/** `applyLate` faults whose work has been done. */
 	lateWorkDone: number;
+	/** `parallel-beta` header values per route template and how often each came ('' = none). */
+	betaHeaders: Record<string, Record<string, number>>;
 	/** The redirect target server: every request it got, and those carrying an `x-api-key`. */
 	redirectTarget: { requests: number; withApiKey: number };
 }
 
 export interface GroupSnapshot {
-	runs: Array<{ run_id: string; status: string; input: unknown; metadata: unknown }>;
+	runs: Array<{
+		run_id: string;
+		status: string;
+		input: unknown;
+		metadata: unknown;
+		interaction_id: string;
+		/** The interaction this run followed up on, as submitted; null for a fresh run. */
+		previous_interaction_id: string | null;
+		/** As submitted, headers included (the stand-in is Parallel: it sees them). */
+		mcp_servers: unknown;
+		webhook: unknown;
+		enable_events: boolean | null;
+	}>;
 }
 
 export interface Emulator {

@@ -97,6 +97,92 @@ export function checkTaskSpec(value: unknown, loc: FieldError['loc']): FieldErro
 	return checkOutputSchema(value.output_schema, [...loc, 'output_schema']);
 }
 
+const isStringList = (value: unknown): boolean =>
+	Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+
+const stringError = (loc: FieldError['loc']): FieldError => ({
+	loc,
+	msg: 'Input should be a valid string',
+	type: 'string_type',
+});
+
+/** `mcp_servers`: a list of {type?: 'url', url, name, headers?: {string: string}, allowed_tools?: string[]}. */
+export function checkMcpServers(value: unknown, loc: FieldError['loc']): FieldError[] {
+	if (value === undefined || value === null) return [];
+	if (!Array.isArray(value))
+		return [{ loc, msg: 'Input should be a valid list', type: 'list_type' }];
+	return value.flatMap((server, i): FieldError[] => {
+		const at = [...loc, i];
+		if (!isObject(server)) return [notAnObject(at)];
+		const errors: FieldError[] = [];
+		for (const field of ['url', 'name']) {
+			if (server[field] === undefined)
+				errors.push({ loc: [...at, field], msg: 'Field required', type: 'missing' });
+			else if (typeof server[field] !== 'string') errors.push(stringError([...at, field]));
+		}
+		if (typeof server.url === 'string' && !/^https?:\/\//.test(server.url))
+			errors.push({
+				loc: [...at, 'url'],
+				msg: 'URL scheme should be http or https',
+				type: 'url_scheme',
+			});
+		if (server.type !== undefined && server.type !== 'url')
+			errors.push({ loc: [...at, 'type'], msg: "Input should be 'url'", type: 'literal_error' });
+		if (server.headers !== undefined && server.headers !== null) {
+			if (!isObject(server.headers)) errors.push(notAnObject([...at, 'headers']));
+			else
+				for (const [name, header] of Object.entries(server.headers))
+					if (typeof header !== 'string') errors.push(stringError([...at, 'headers', name]));
+		}
+		if (
+			server.allowed_tools !== undefined &&
+			server.allowed_tools !== null &&
+			!isStringList(server.allowed_tools)
+		)
+			errors.push({
+				loc: [...at, 'allowed_tools'],
+				msg: 'Input should be a list of strings',
+				type: 'list_type',
+			});
+		return errors;
+	});
+}
+
+/** `webhook`: {url, event_types?: ['task_run.status']}. */
+export function checkWebhook(value: unknown, loc: FieldError['loc']): FieldError[] {
+	if (value === undefined || value === null) return [];
+	if (!isObject(value)) return [notAnObject(loc)];
+	const errors: FieldError[] = [];
+	if (value.url === undefined)
+		errors.push({ loc: [...loc, 'url'], msg: 'Field required', type: 'missing' });
+	else if (typeof value.url !== 'string') errors.push(stringError([...loc, 'url']));
+	const types = value.event_types;
+	if (types !== undefined && (!Array.isArray(types) || types.some((t) => t !== 'task_run.status')))
+		errors.push({
+			loc: [...loc, 'event_types'],
+			msg: "Input should be a list of 'task_run.status'",
+			type: 'literal_error',
+		});
+	return errors;
+}
+
+function checkOptionalFields(value: Record<string, unknown>, loc: FieldError['loc']): FieldError[] {
+	const errors: FieldError[] = [];
+	const previous = value.previous_interaction_id;
+	if (previous !== undefined && previous !== null && typeof previous !== 'string')
+		errors.push(stringError([...loc, 'previous_interaction_id']));
+	const events = value.enable_events;
+	if (events !== undefined && events !== null && typeof events !== 'boolean')
+		errors.push({
+			loc: [...loc, 'enable_events'],
+			msg: 'Input should be a valid boolean',
+			type: 'bool_type',
+		});
+	errors.push(...checkMcpServers(value.mcp_servers, [...loc, 'mcp_servers']));
+	errors.push(...checkWebhook(value.webhook, [...loc, 'webhook']));
+	return errors;
+}
+
 /** Structural checks of one TaskRunInput (what FastAPI would reject before the handler runs). */
 export function checkRunInput(value: unknown, loc: FieldError['loc']): FieldError[] {
 	if (!isObject(value)) return [notAnObject(loc)];
@@ -121,6 +207,7 @@ export function checkRunInput(value: unknown, loc: FieldError['loc']): FieldErro
 	}
 	errors.push(...checkMetadata(value.metadata, [...loc, 'metadata']));
 	errors.push(...checkTaskSpec(value.task_spec, [...loc, 'task_spec']));
+	errors.push(...checkOptionalFields(value, loc));
 	return errors;
 }
 

@@ -49,6 +49,7 @@ describe('Enrich Items', () => {
 			...companies(2)[1],
 			research: { ceo_name: expect.any(String), employee_count: expect.any(Number) },
 			run_id: expect.stringMatching(/^trun_/),
+			interaction_id: expect.stringMatching(/^trun_/),
 			taskgroup_id: expect.stringMatching(/^tgrp_/),
 		});
 	});

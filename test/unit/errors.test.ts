@@ -117,6 +117,22 @@ describe('NodeApiError mapping', () => {
 		expect(error.message).toContain('***');
 	});
 
+	it('never carries an MCP header value the request sent, even when the server echoes it', () => {
+		const header = 'Bearer mcp-token-9f8e7d';
+		const error = apiErrorFromResponse(node, {
+			status: 422,
+			body: {
+				error: {
+					message: `Bad MCP server headers {"Authorization": "${header}"}`,
+					detail: { errors: [{ loc: ['body', 'inputs', 0, 'mcp_servers'], msg: header }] },
+				},
+			},
+			secret: [ECHOED_KEY, header],
+		});
+		expect(everything(error)).not.toContain('mcp-token-9f8e7d');
+		expect(error.message).toContain('***');
+	});
+
 	it('describes a request that got no answer', () => {
 		const error = networkError(node, 'ECONNREFUSED', 'http://127.0.0.1:9');
 		expect(error.message).toBe('Could not reach Parallel at http://127.0.0.1:9');

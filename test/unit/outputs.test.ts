@@ -115,6 +115,7 @@ describe('results', () => {
 		expect(Object.keys(formatRun({ run, output }, true))).toEqual([
 			'ceo',
 			'run_id',
+			'interaction_id',
 			'status',
 			'metadata',
 			'basis',
@@ -130,7 +131,9 @@ describe('results', () => {
 		};
 		expect(formatRun({ run: failed }, true)).toEqual({
 			run_id: 'trun_1',
+			interaction_id: 'trun_1',
 			status: 'failed',
+			status_meaning: 'Ended without a result; its error says why.',
 			metadata: { row: 7 },
 			error: 'No sources',
 		});

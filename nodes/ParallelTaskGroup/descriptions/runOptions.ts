@@ -37,6 +37,14 @@ export const runOptions: INodeProperties[] = [
 			'How many add-runs requests (up to 1,000 runs each) to send at the same time. Parallel allows about 2,000 such requests a minute.',
 	},
 	{
+		displayName: 'Enable Progress Events',
+		name: 'enableEvents',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether Parallel records each run's detailed progress (plan, searches, sources read) for Task Run > Get Progress. Pro processors and above record it anyway; it cannot be turned on after a run was added.",
+	},
+	{
 		displayName: 'Exclude Domains',
 		name: 'excludeDomains',
 		type: 'string',
@@ -77,7 +85,69 @@ export const runOptions: INodeProperties[] = [
 		placeholder: 'e.g. us',
 		description: 'Two-letter country code to research from (ISO 3166-1 alpha-2)',
 	},
+	{
+		displayName: 'MCP Servers',
+		name: 'mcpServers',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		placeholder: 'Add MCP Server',
+		description: "Remote MCP servers whose tools each run's research may call",
+		hint: 'Processor limits (Parallel docs): lite and core runs make a single tool call; use pro or above for research that needs several. Header values are sent only to Parallel and never appear in outputs, errors or logs.',
+		options: [
+			{
+				displayName: 'Server',
+				name: 'servers',
+				values: [
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. crm',
+						description: 'A short name for the server, unique in this list',
+					},
+					{
+						displayName: 'URL',
+						name: 'url',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. https://mcp.example.com/mcp',
+						description: "The server's MCP endpoint (http or https)",
+					},
+					{
+						displayName: 'Headers',
+						name: 'headers',
+						type: 'string',
+						typeOptions: { password: true },
+						default: '',
+						placeholder: 'e.g. {"Authorization": "Bearer <token>"}',
+						description:
+							'A JSON object of headers Parallel sends to the server, such as its access token',
+					},
+					{
+						displayName: 'Allowed Tools',
+						name: 'allowedTools',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. search_accounts, get_account',
+						description:
+							"Comma-separated tool names the run may call; leave empty for all the server's tools",
+					},
+				],
+			},
+		],
+	},
 	metadataOption('Key-value pairs stored with each run (keys up to 16 characters)'),
+	{
+		displayName: 'Previous Interaction ID',
+		name: 'previousInteractionId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.interaction_id }}',
+		description:
+			'Ask a follow-up: the interaction_id of an earlier run whose research this run builds on. Map it per item from the interaction_id field of Get Results, Get Result or Enrich Items (with Include Run Info). Leave empty for a fresh run.',
+	},
 	{
 		displayName: 'Settle Window (Seconds)',
 		name: 'settleWindowSeconds',

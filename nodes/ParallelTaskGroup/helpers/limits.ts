@@ -8,6 +8,8 @@ export const MAX_SCHEMA_PROPERTIES = 100;
 /** Run metadata: keys up to 16 characters, values up to 512. */
 export const MAX_METADATA_KEY = 16;
 export const MAX_METADATA_VALUE = 512;
+/** No documented limit; far above any run or interaction ID, so a pasted document is caught. */
+export const MAX_INTERACTION_ID = 200;
 /**
  * Add-runs POSTs in flight at once, by default. Parallel allows about 2,000 run-creating POSTs a
  * minute (notes section 7). One execution sends one POST per 1,000 items, so 100,000 items use 100

@@ -9,7 +9,15 @@ import { MAX_SPEC_AND_INPUT_CHARS, MAX_SPEC_CHARS } from './limits';
 import { buildOutputSchema, parseJsonParameter } from './outputSchema';
 import type { OutputSchemaType } from './outputSchema';
 import { ParameterReader } from './parameters';
-import { countryCode, sourcePolicy, submissionKey, userMetadata } from './runOptions';
+import {
+	countryCode,
+	mcpServers,
+	previousInteractionId,
+	sourcePolicy,
+	submissionKey,
+	userMetadata,
+	userWebhook,
+} from './runOptions';
 import { isShapedTool, isToolNode, withoutBookkeeping } from './toolMode';
 
 /** How the node runs: as an AI Agent tool, and then with 1.1's model-shaped messages. */
@@ -214,12 +222,20 @@ function prepareOne(
 	const userKey = reader.isSet('options.idempotencyKey');
 	const key = userKey ? submissionKey(options.idempotencyKey) : autoKey;
 	const { policy, location, metadata } = runSettings(reader, options);
+	const previous = previousInteractionId(options);
+	const servers = reader.derive('mcpServers', ['options.mcpServers'], () => mcpServers(options));
+	const webhook = reader.derive('webhook', ['options.webhookUrl'], () => userWebhook(options));
 	const runInput: TaskRunInput = {
 		input,
 		processor,
 		metadata: { ...metadata, [ITEM_KEY_METADATA]: key },
 		...(policy ? { source_policy: policy } : {}),
 		...(location ? { advanced_settings: { location } } : {}),
+		...(previous ? { previous_interaction_id: previous } : {}),
+		// Only sent when on: left out, Parallel's own default applies (on for pro and above).
+		...(options.enableEvents === true ? { enable_events: true } : {}),
+		...(servers ? { mcp_servers: servers } : {}),
+		...(webhook ? { webhook } : {}),
 	};
 	return { itemIndex, input: runInput, spec, specJson, key, userKey };
 }

@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Metadata, SourcePolicy } from '../../shared/models';
+import type { McpServer, Metadata, RunWebhook, SourcePolicy } from '../../shared/models';
 import { ItemProblem } from './itemProblem';
-import { MAX_METADATA_KEY, MAX_METADATA_VALUE } from './limits';
+import { MAX_INTERACTION_ID, MAX_METADATA_KEY, MAX_METADATA_VALUE } from './limits';
 
 // The run settings that come from the Options collection of Add Runs and Enrich.
 
@@ -103,4 +103,112 @@ export function countryCode(options: IDataObject): string | undefined {
 		);
 	}
 	return location;
+}
+
+/**
+ * The interaction a follow-up builds on: the `interaction_id` of an earlier run, usually from an
+ * expression such as {{ $json.interaction_id }}. Empty means a fresh run.
+ */
+export function previousInteractionId(options: IDataObject): string | undefined {
+	const value = options.previousInteractionId;
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value !== 'string') {
+		throw new ItemProblem(
+			`'Previous Interaction ID' is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not an ID`,
+			'Map the interaction_id field of an earlier run, e.g. {{ $json.interaction_id }}.',
+		);
+	}
+	const id = value.trim();
+	if (!id) return undefined;
+	if (/\s/.test(id) || id.length > MAX_INTERACTION_ID) {
+		throw new ItemProblem(
+			`'Previous Interaction ID' is not an interaction ID ('${id.slice(0, 40)}${id.length > 40 ? '...' : ''}')`,
+			'Use the interaction_id of an earlier run (Get Results, Get Result or Enrich Items with Include Run Info), e.g. trun_9907962f83aa4d9d98fd7f4bf745d654.',
+		);
+	}
+	return id;
+}
+
+function httpUrl(value: unknown, what: string, example: string): string {
+	const text = String(value ?? '').trim();
+	let url: URL | undefined;
+	try {
+		url = new URL(text);
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+		throw new ItemProblem(
+			`${what} is not an http(s) URL ('${text.slice(0, 80)}')`,
+			`Use a full address, e.g. ${example}.`,
+		);
+	}
+	return text;
+}
+
+/** The headers of one MCP server: a JSON object of strings. The values are never shown. */
+function mcpHeaders(value: unknown, name: string): Record<string, string> | undefined {
+	if (value === undefined || value === null || String(value).trim() === '') return undefined;
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = JSON.parse(value);
+		} catch {
+			parsed = undefined;
+		}
+	}
+	const isObject = parsed && typeof parsed === 'object' && !Array.isArray(parsed);
+	if (!isObject || Object.values(parsed as object).some((v) => typeof v !== 'string')) {
+		// The text itself is left out of the message: it holds secrets.
+		throw new ItemProblem(
+			`the Headers of MCP server '${name}' are not a JSON object of text values`,
+			'Write them like {"Authorization": "Bearer <token>"}.',
+		);
+	}
+	return parsed as Record<string, string>;
+}
+
+/** Options > MCP Servers: the remote tools a run's research may call. */
+export function mcpServers(options: IDataObject): McpServer[] | undefined {
+	const entries = ((options.mcpServers as IDataObject | undefined)?.servers ?? []) as IDataObject[];
+	const servers = entries.map((entry, index): McpServer => {
+		const name = String(entry.name ?? '').trim();
+		if (!name) {
+			throw new ItemProblem(
+				`MCP server ${index + 1} has no Name`,
+				'Give each MCP server a short name, e.g. crm.',
+			);
+		}
+		const url = httpUrl(
+			entry.url,
+			`the URL of MCP server '${name}'`,
+			'https://mcp.example.com/mcp',
+		);
+		const headers = mcpHeaders(entry.headers, name);
+		const tools = commaList(entry.allowedTools);
+		return {
+			type: 'url',
+			name,
+			url,
+			...(headers ? { headers } : {}),
+			...(tools.length ? { allowed_tools: tools } : {}),
+		};
+	});
+	const names = servers.map((server) => server.name);
+	const repeated = names.find((name, i) => names.indexOf(name) !== i);
+	if (repeated) {
+		throw new ItemProblem(
+			`two MCP servers are named '${repeated}'`,
+			'Give each MCP server its own name.',
+		);
+	}
+	return servers.length ? servers : undefined;
+}
+
+/** Add Runs > Options > Webhook URL: Parallel calls it when each run ends (`task_run.status`). */
+export function userWebhook(options: IDataObject): RunWebhook | undefined {
+	if (options.webhookUrl === undefined || String(options.webhookUrl).trim() === '')
+		return undefined;
+	const url = httpUrl(options.webhookUrl, "'Webhook URL'", 'https://example.com/parallel-runs');
+	return { url, event_types: ['task_run.status'] };
 }

@@ -47,6 +47,8 @@ export interface ApiRequest {
 	deadline?: number;
 	/** `parallel-beta` feature names the request uses, e.g. `webhook-2025-08-12`. */
 	betas?: string[];
+	/** Values the body carries that no error may repeat (MCP server headers). */
+	secrets?: string[];
 }
 
 export interface StreamOptions {
@@ -278,7 +280,7 @@ export class ParallelClient {
 			status: statusCode,
 			body,
 			subject: request.subject,
-			secret: this.apiKey,
+			secret: [this.apiKey, ...(request.secrets ?? [])],
 		});
 	}
 

@@ -125,17 +125,21 @@ function howToFix(status: number, parsed: ParsedApiError, subject: ErrorSubject)
 	}
 }
 
-function redact(text: string, secret?: string): string {
-	if (!secret || secret.length < 4) return text;
-	return text.split(secret).join('***');
+function redact(text: string, secret?: string | string[]): string {
+	const secrets = Array.isArray(secret) ? secret : [secret];
+	let redacted = text;
+	for (const value of secrets) {
+		if (value && value.length >= 4) redacted = redacted.split(value).join('***');
+	}
+	return redacted;
 }
 
 export interface ApiErrorOptions {
 	status: number;
 	body: unknown;
 	subject?: ErrorSubject;
-	/** The API key, removed from every text the error carries. */
-	secret?: string;
+	/** The API key (and any other secret the request carried), removed from every text the error carries. */
+	secret?: string | string[];
 }
 
 /** A NodeApiError for a non-2xx answer, with Parallel's message, ref_id and a way to fix it. */

@@ -1,12 +1,12 @@
-import type { GroupStreamEvent } from '../models';
+import type { GroupStreamEvent, StreamEvent } from '../models';
 import { anySignal, pause } from './pause';
-import { readGroupEvents } from './sse';
+import { isProgressEvent, readStreamEvents } from './sse';
 import type { ByteStream, SkippedMessage } from './sse';
 
 /** `ended`: the server closed it; `dropped`: it broke off; the rest: this side closed it. */
 export type StreamEndReason = 'ended' | 'dropped' | 'closed' | 'stalled' | 'cancelled';
 
-/** An open server-sent events stream of a task group, read once. */
+/** An open server-sent events stream (a task group's or a run's), read once. */
 export class EventStream {
 	/** Epoch ms of the last bytes received, keep-alives included. */
 	lastActivityAt = Date.now();
@@ -53,11 +53,17 @@ export class EventStream {
 		this.closer.abort();
 	}
 
+	/** A group's events. */
 	async *events(): AsyncGenerator<GroupStreamEvent> {
+		for await (const event of this.allEvents()) if (!isProgressEvent(event)) yield event;
+	}
+
+	/** Every event, a run's progress events included. */
+	async *allEvents(): AsyncGenerator<StreamEvent> {
 		const signal = anySignal([this.closer.signal, this.options.signal]);
 		void this.watchForStall(this.silenceMs);
 		try {
-			yield* readGroupEvents(this.body, {
+			yield* readStreamEvents(this.body, {
 				signal,
 				onActivity: () => {
 					this.lastActivityAt = Date.now();

@@ -1,6 +1,6 @@
 import { createParser } from '../vendor/eventsourceParser';
 import type { EventSourceMessage, ParseError } from '../vendor/eventsourceParser';
-import type { GroupStreamEvent } from '../models';
+import type { GroupStreamEvent, RunProgressEvent, StreamEvent } from '../models';
 
 /** A response body as n8n hands it over with `encoding: 'stream'` (a Node IncomingMessage). */
 export interface ByteStream extends AsyncIterable<Uint8Array | string> {
@@ -105,7 +105,7 @@ export interface SkippedMessage {
 export function toGroupEvent(
 	message: EventSourceMessage,
 	onSkip?: (skipped: SkippedMessage) => void,
-): GroupStreamEvent | undefined {
+): StreamEvent | undefined {
 	let payload: unknown;
 	try {
 		payload = JSON.parse(message.data);
@@ -141,7 +141,13 @@ export function toGroupEvent(
 						? record.error
 						: { ref_id: '', message: String(record.error ?? record.message ?? 'unknown') },
 			} as GroupStreamEvent;
+		case 'task_run.progress_stats':
+			if (!record.source_stats || typeof record.source_stats !== 'object') break;
+			return record as unknown as RunProgressEvent;
 		default:
+			if (type?.startsWith('task_run.progress_msg.') && typeof record.message === 'string') {
+				return Object.assign(record, { type }) as unknown as RunProgressEvent;
+			}
 			onSkip?.({ reason: `unknown event type '${String(type)}'`, event: message.event });
 			return undefined;
 	}
@@ -149,13 +155,26 @@ export function toGroupEvent(
 	return undefined;
 }
 
-/** Typed group events from a byte stream. */
+/** Typed events from a byte stream: a group's, or a run's own with its progress events. */
+export async function* readStreamEvents(
+	body: ByteStream,
+	options: ReadSseOptions & { onSkip?: (skipped: SkippedMessage) => void } = {},
+): AsyncGenerator<StreamEvent> {
+	for await (const message of readSse(body, options)) {
+		const event = toGroupEvent(message, options.onSkip);
+		if (event) yield event;
+	}
+}
+
+export const isProgressEvent = (event: StreamEvent): event is RunProgressEvent =>
+	event.type.startsWith('task_run.progress');
+
+/** Typed group events from a byte stream (progress events belong to a run's own stream). */
 export async function* readGroupEvents(
 	body: ByteStream,
 	options: ReadSseOptions & { onSkip?: (skipped: SkippedMessage) => void } = {},
 ): AsyncGenerator<GroupStreamEvent> {
-	for await (const message of readSse(body, options)) {
-		const event = toGroupEvent(message, options.onSkip);
-		if (event) yield event;
+	for await (const event of readStreamEvents(body, options)) {
+		if (!isProgressEvent(event)) yield event;
 	}
 }

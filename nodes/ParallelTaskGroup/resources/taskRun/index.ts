@@ -2,6 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { getRunProperties } from './get/properties';
 import { execute as get } from './get/execute';
+import { getRunProgressProperties } from './getProgress/properties';
+import { execute as getProgress } from './getProgress/execute';
 import { getRunResultProperties } from './getResult/properties';
 import { execute as getResult } from './getResult/execute';
 import { RUN_ID_FROM_AI, withToolDefault } from '../../descriptions/toolMode';
@@ -10,7 +12,7 @@ import { runIdProperty } from './shared';
 export const taskRunOperations: Record<
 	string,
 	(this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[][]>
-> = { get, getResult };
+> = { get, getProgress, getResult };
 
 export const taskRunProperties: INodeProperties[] = [
 	{
@@ -27,6 +29,13 @@ export const taskRunProperties: INodeProperties[] = [
 				action: 'Get a task run',
 			},
 			{
+				name: 'Get Progress',
+				value: 'getProgress',
+				description:
+					"Get a task run's progress messages and source statistics so far, reading its events for a short time",
+				action: 'Get the progress of a task run',
+			},
+			{
 				name: 'Get Result',
 				value: 'getResult',
 				description: "Get a task run's output, waiting for it up to a time limit",
@@ -37,5 +46,6 @@ export const taskRunProperties: INodeProperties[] = [
 	},
 	...withToolDefault(runIdProperty, { default: RUN_ID_FROM_AI }),
 	...getRunProperties,
+	...getRunProgressProperties,
 	...getRunResultProperties,
 ];

@@ -14,7 +14,7 @@ export const runIdProperty: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. trun_9907962f83aa4d9d98fd7f4bf745d654',
 	description: 'The ID of the task run: the run_id field that Add Runs returns',
-	displayOptions: forRunOperations(['get', 'getResult']),
+	displayOptions: forRunOperations(['get', 'getProgress', 'getResult']),
 };
 
 export const runIdOf = (context: IExecuteFunctions, itemIndex: number): string =>

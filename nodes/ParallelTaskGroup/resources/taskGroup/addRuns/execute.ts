@@ -1,3 +1,4 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { prepareItems, submitItems } from '../../../helpers/addItems';
@@ -15,6 +16,17 @@ export async function execute(
 	const marker = new AttemptMarker(this, executionKey(this));
 	const prepared = prepareItems(this, items, marker);
 	if (this.getNodeParameter('options.callBackExecution', 0, false) === true) {
+		// A run has one webhook: refused rather than silently dropping the user's own.
+		if (prepared.runs.some((run) => run.input.webhook)) {
+			throw new NodeOperationError(
+				this.getNode(),
+				"'Webhook URL' and 'Call Back This Execution' are both set",
+				{
+					description:
+						"A run has a single webhook, so only one can be used. Turn off 'Call Back This Execution' to have Parallel call your Webhook URL, or clear 'Webhook URL' to resume a paused Wait for Completion. Nothing was sent to Parallel.",
+				},
+			);
+		}
 		attachCallback(prepared, preparePause(this, client), taskGroupId);
 	}
 	const { runs, failures } = await submitItems(this, client, prepared, taskGroupId, marker);

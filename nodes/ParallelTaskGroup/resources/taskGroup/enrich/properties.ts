@@ -32,7 +32,8 @@ export const enrichProperties: INodeProperties[] = [
 				name: 'includeRunInfo',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to add the run_id and taskgroup_id of each item',
+				description:
+					"Whether to add each item's run_id, interaction_id and taskgroup_id. A later Enrich Items or Add Runs can ask a follow-up on the run by mapping interaction_id to its Previous Interaction ID option.",
 			},
 			{
 				displayName: 'Put Output in Field',

@@ -3,6 +3,7 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { streamRuns } from '../../../../shared/api';
 import { contentFields, runFailureMessage } from '../../../../shared/results';
+import { statusMeaning } from '../../../../shared/statuses';
 import type { RunRecord } from '../../../../shared/results';
 import type { ParallelClient } from '../../../../shared/transport/client';
 import { asNodeError, errorItem } from '../../../helpers/itemErrors';
@@ -68,8 +69,10 @@ function enrichedItem(
 	const json: IDataObject = settings.outputKey
 		? { ...item.json, [settings.outputKey]: answer }
 		: { ...item.json, ...answer };
-	if (settings.includeRunInfo)
-		Object.assign(json, { run_id: record.run.run_id, taskgroup_id: taskGroupId });
+	if (settings.includeRunInfo) {
+		const { run_id, interaction_id } = record.run;
+		Object.assign(json, { run_id, interaction_id, taskgroup_id: taskGroupId });
+	}
 	return json;
 }
 
@@ -131,6 +134,17 @@ export function enrichOutput(
 				node,
 				values: runInfo,
 			});
+		}
+		if (record && status === 'action_required') {
+			const error = new NodeOperationError(
+				node,
+				`Item ${itemIndex}: research run ${submitted.runId} is waiting for an action (action_required)`,
+				{
+					description: `${statusMeaning(status)} Act on it in Parallel, then collect it with Get Results (task group ${taskGroupId}).`,
+					itemIndex,
+				},
+			);
+			return errorItem(error, itemIndex, { node, values: runInfo });
 		}
 		if (cause) {
 			const error = new NodeOperationError(

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { includeInputOption, includeOutputOption } from '../../../../shared/commonProperties';
 import { RUN_STATUSES } from '../../../../shared/models';
+import { STATUS_MEANINGS } from '../../../../shared/statuses';
 import {
 	apiVersionOption,
 	forGroupOperations,
@@ -51,7 +52,11 @@ export const getResultsProperties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'Any', value: '' },
-					...RUN_STATUSES.map((status) => ({ name: statusName(status), value: status })),
+					...RUN_STATUSES.map((status) => ({
+						name: statusName(status),
+						value: status,
+						description: STATUS_MEANINGS[status],
+					})),
 				],
 				default: '',
 				description: 'Return only runs with this status',

@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { groupStatusNotes } from '../../../../shared/statuses';
 import { perItem, taskGroupIdOf } from '../../../helpers/items';
 import { whileWaiting } from '../../../helpers/pauseMode';
 import { waitForGroup } from '../../../helpers/waiting';
@@ -33,12 +34,15 @@ export async function execute(
 				},
 			);
 		}
+		const notes = groupStatusNotes(outcome.status);
 		return {
 			taskgroup_id: taskGroupId,
 			completed: outcome.done,
 			timed_out: !outcome.done,
 			waited_seconds: Math.round(outcome.waitedMs / 100) / 10,
 			status: outcome.status as unknown as IDataObject,
+			// Runs in these statuses end the wait without a result: say why, so nobody waits on them.
+			...(notes.length ? { status_notes: notes } : {}),
 		};
 	});
 }

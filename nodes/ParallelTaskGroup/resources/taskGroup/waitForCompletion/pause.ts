@@ -4,6 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { getTaskGroup, streamRuns } from '../../../../shared/api';
 import type { RunStatus, TaskGroupStatus } from '../../../../shared/models';
 import { ACTIVE_RUN_STATUSES } from '../../../../shared/models';
+import { groupStatusNotes } from '../../../../shared/statuses';
 import type { ParallelClient } from '../../../../shared/transport/client';
 import { connect, taskGroupIdOf } from '../../../helpers/items';
 import { parkedOutput, preparePause, runWebhook } from '../../../helpers/pauseMode';
@@ -58,6 +59,7 @@ export async function pauseWaitForCompletion(
 					timed_out: false,
 					waited_seconds: waited,
 					status: statuses.get(taskGroupId) as unknown as INodeExecutionData['json'],
+					...statusNotes(statuses.get(taskGroupId)),
 				},
 				pairedItem: { item: itemIndex },
 			})),
@@ -87,4 +89,9 @@ export async function pauseWaitForCompletion(
 	});
 	await context.putExecutionToWait(WAIT_INDEFINITELY);
 	return [parkedOutput(items)];
+}
+
+function statusNotes(status: TaskGroupStatus | undefined): { status_notes?: string[] } {
+	const notes = status ? groupStatusNotes(status) : [];
+	return notes.length ? { status_notes: notes } : {};
 }

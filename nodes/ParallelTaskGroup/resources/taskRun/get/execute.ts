@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { getRun } from '../../../../shared/api';
+import { statusMeaning } from '../../../../shared/statuses';
 import { perItem } from '../../../helpers/items';
 import { runIdOf } from '../shared';
 
@@ -9,6 +10,7 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	return await perItem(this, items, async (client, itemIndex) => {
-		return (await getRun(client, runIdOf(this, itemIndex))) as unknown as IDataObject;
+		const run = await getRun(client, runIdOf(this, itemIndex));
+		return { ...run, status_meaning: statusMeaning(run.status) } as unknown as IDataObject;
 	});
 }

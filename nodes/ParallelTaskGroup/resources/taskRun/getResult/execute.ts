@@ -2,7 +2,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { getRun, pollRunResult } from '../../../../shared/api';
+import type { TaskRun } from '../../../../shared/models';
 import { formatRun, runFailureMessage } from '../../../../shared/results';
+import { statusMeaning } from '../../../../shared/statuses';
 import type { ParallelClient } from '../../../../shared/transport/client';
 import { pause } from '../../../../shared/transport/pause';
 import { backoffDelayMs, POLICY } from '../../../../shared/transport/policy';
@@ -10,6 +12,36 @@ import { connect, perItem } from '../../../helpers/items';
 import { shapedTool, toolAnswer, toolRefusal } from '../../../helpers/toolMode';
 import type { RunRecord } from '../../../../shared/results';
 import { runIdOf } from '../shared';
+
+/** The error for a run that will not give a result by waiting: failed, cancelled, or needing action. */
+function noResultError(
+	context: IExecuteFunctions,
+	run: TaskRun,
+	itemIndex: number,
+): NodeOperationError | undefined {
+	const { run_id: runId, status } = run;
+	if (status === 'failed' || status === 'cancelled') {
+		return new NodeOperationError(
+			context.getNode(),
+			`Run ${runId} ${status}: ${runFailureMessage(run)}`,
+			{
+				description: `Parallel could not complete this run${run.error?.ref_id ? ` (ref_id ${run.error.ref_id})` : ''}.`,
+				itemIndex,
+			},
+		);
+	}
+	if (status === 'action_required') {
+		return new NodeOperationError(
+			context.getNode(),
+			`Run ${runId} is waiting for an action (action_required)`,
+			{
+				description: `${statusMeaning(status)} Act on it in Parallel, then get its result again.`,
+				itemIndex,
+			},
+		);
+	}
+	return undefined;
+}
 
 /**
  * Long-polls the run's result until it comes or Max Wait passes; ends within Max Wait plus the
@@ -32,14 +64,9 @@ async function resultOf(
 	if (outcome.state === 'done') return formatRun(outcome.record, simplify);
 	const { run } = outcome.record;
 	if (outcome.state === 'ended') {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Run ${runId} ${run.status}: ${runFailureMessage(run)}`,
-			{
-				description: `Parallel could not complete this run${run.error?.ref_id ? ` (ref_id ${run.error.ref_id})` : ''}.`,
-				itemIndex,
-			},
-		);
+		const error = noResultError(context, run, itemIndex);
+		if (error) throw error;
+		return { ...formatRun({ run }, simplify), status_meaning: statusMeaning(run.status) };
 	}
 	if (context.getNodeParameter('options.failOnTimeout', itemIndex, false) as boolean) {
 		throw new NodeOperationError(
@@ -52,7 +79,11 @@ async function resultOf(
 			},
 		);
 	}
-	return { ...formatRun({ run }, simplify), timed_out: true };
+	return {
+		...formatRun({ run }, simplify),
+		status_meaning: statusMeaning(run.status),
+		timed_out: true,
+	};
 }
 
 /** As an AI Agent tool (1.1): the answer, why there is none, or when to ask again; never a throw. */
@@ -84,6 +115,9 @@ async function toolResultOf(
 		fullBasis,
 		waitedSeconds,
 	});
+	if (outcome.state === 'ended' && outcome.record.run.status === 'action_required') {
+		answer.message = `${statusMeaning('action_required')} Tell the user; the answer can be fetched with run_id '${runId}' once it has been dealt with.`;
+	}
 	if (outcome.state === 'running') {
 		answer.message = `The research was still running after ${waitedSeconds} s. Call this tool again later with run_id '${runId}'.`;
 	}
@@ -102,25 +136,27 @@ async function waitForResult(
 	);
 	const deadline = Date.now() + maxWaitSeconds * 1000;
 	const callDeadline = deadline + POLICY.wait.marginMs;
-	for (let early = 0; ; ) {
+	for (let earlyPolls = 0; ; ) {
 		const remaining = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
 		const holdSeconds = Math.min(remaining, POLICY.result.longPollSeconds);
 		const asked = Date.now();
 		const poll = await pollRunResult(client, runId, holdSeconds, callDeadline);
 		if (poll.state === 'done') return { state: 'done', record: poll.result };
-		if (poll.state === 'failedOrMissing') {
-			// A failed run answers 404 too; its own record says why it failed.
+		const early = Date.now() - asked < holdSeconds * 1000;
+		if (poll.state === 'failedOrMissing' || early) {
+			// A failed run answers 404 too, and a run that needs action has nothing to hold for: its
+			// own record says which.
 			const run = await getRun(client, runId, { deadline: callDeadline });
-			if (run.status === 'failed' || run.status === 'cancelled')
+			if (run.status === 'failed' || run.status === 'cancelled' || run.status === 'action_required')
 				return { state: 'ended', record: { run } };
 		}
 		if (Date.now() >= deadline) break;
-		if (Date.now() - asked < holdSeconds * 1000) {
-			const delay = backoffDelayMs(early++, POLICY.result.unfinished);
+		if (early) {
+			const delay = backoffDelayMs(earlyPolls++, POLICY.result.unfinished);
 			await pause(Math.min(delay, deadline - Date.now()), client.signal);
 			if (client.signal?.aborted) throw client.cancelled();
 		} else {
-			early = 0;
+			earlyPolls = 0;
 		}
 		if (Date.now() >= deadline) break;
 	}
