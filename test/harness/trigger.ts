@@ -198,3 +198,26 @@ export const emittedRunIds = (handle: TriggerHandle): string[] => runIdsOf(handl
 
 /** The run IDs of the emits n8n executed, in emit order. */
 export const executedRunIds = (handle: TriggerHandle): string[] => runIdsOf(handle.executions());
+
+/** The trigger's parameters as the tests use them: short idle and stall bounds. */
+export const triggerParameters = (
+	taskGroupId: string,
+	options: IDataObject = {},
+	events = ['runCompleted'],
+): INodeParameters => ({
+	taskGroupId,
+	events,
+	options: { maxIdleSeconds: 1, stallSeconds: 2, ...options },
+});
+
+/** After each test: closes the triggers it opened and clears the emulator's faults and hold. */
+export function closeTriggersAfterEach(
+	open: TriggerHandle[],
+	emulator: { clearFaults(): void; hold(on: boolean): void },
+): void {
+	afterEach(async () => {
+		for (const trigger of open.splice(0)) await trigger.close();
+		emulator.clearFaults();
+		emulator.hold(false);
+	});
+}

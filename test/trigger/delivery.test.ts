@@ -1,28 +1,25 @@
 // Deduplication keys scoped to one trigger, and at-least-once emits that n8n turns into
 // exactly-once executions (issue 10): tests through n8n-core's TriggerContext with a model of
 // n8n's one index of keys (test/harness/trigger.ts, HostModel).
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
 import { addRuns, liteInputs, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
-import { emittedRunIds, executedRunIds, n8nHost, startTrigger } from '../harness/trigger';
+import {
+	emittedRunIds,
+	executedRunIds,
+	n8nHost,
+	startTrigger,
+	closeTriggersAfterEach,
+	triggerParameters,
+} from '../harness/trigger';
 import type { HostModel, StartTriggerOptions, TriggerHandle } from '../harness/trigger';
 import { useForSuite } from '../harness/useForSuite';
 
 const open: TriggerHandle[] = [];
 const emulator = useForSuite(() => startEmulator({ speed: 0.0005, keepAliveMs: 100 }));
-afterEach(async () => {
-	for (const trigger of open.splice(0)) await trigger.close();
-	emulator.clearFaults();
-	emulator.hold(false);
-});
+closeTriggersAfterEach(open, emulator);
 
-const parameters = (taskGroupId: string, options: IDataObject = {}, events = ['runCompleted']) =>
-	({
-		taskGroupId,
-		events,
-		options: { maxIdleSeconds: 1, stallSeconds: 2, ...options },
-	}) as INodeParameters;
+const parameters = triggerParameters;
 
 async function activate(options: Omit<StartTriggerOptions, 'credentials'>) {
 	const trigger = await startTrigger({

@@ -1,12 +1,18 @@
 // A run whose output lags, a 404 for one run, and a catch-up read that fails: each run still
 // comes out once, flagged when something could not be added, and the trigger goes on (issue 9).
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
 import { addRuns, liteInputs, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
 import { captureLogs } from '../harness/logs';
 import { tunePolicyForSuite } from '../harness/policy';
-import { executedRunIds, n8nHost, startTrigger } from '../harness/trigger';
+import {
+	executedRunIds,
+	n8nHost,
+	startTrigger,
+	closeTriggersAfterEach,
+	triggerParameters,
+} from '../harness/trigger';
 import type { TriggerHandle } from '../harness/trigger';
 import { useForSuite } from '../harness/useForSuite';
 
@@ -20,18 +26,9 @@ tunePolicyForSuite({
 		output: { retry: { baseDelayMs: 100, maxDelayMs: 400 }, maxWaitMs: 2_000 },
 	},
 });
-afterEach(async () => {
-	for (const trigger of open.splice(0)) await trigger.close();
-	emulator.clearFaults();
-	emulator.hold(false);
-});
+closeTriggersAfterEach(open, emulator);
 
-const parameters = (taskGroupId: string, options: IDataObject = {}, events = ['runCompleted']) =>
-	({
-		taskGroupId,
-		events,
-		options: { maxIdleSeconds: 1, stallSeconds: 2, ...options },
-	}) as INodeParameters;
+const parameters = triggerParameters;
 
 async function activate(params: INodeParameters) {
 	const trigger = await startTrigger({

@@ -3,7 +3,13 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
 import { addRuns, liteInputs, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
-import { executedRunIds, n8nHost, startTrigger } from '../harness/trigger';
+import {
+	executedRunIds,
+	n8nHost,
+	startTrigger,
+	closeTriggersAfterEach,
+	triggerParameters,
+} from '../harness/trigger';
 import type { TriggerHandle } from '../harness/trigger';
 import { useForSuite } from '../harness/useForSuite';
 
@@ -15,18 +21,9 @@ beforeEach(() => {
 });
 
 const emulator = useForSuite(() => startEmulator({ speed: 0.0005, keepAliveMs: 100 }));
-afterEach(async () => {
-	for (const trigger of open.splice(0)) await trigger.close();
-	emulator.clearFaults();
-	emulator.hold(false);
-});
+closeTriggersAfterEach(open, emulator);
 
-const parameters = (taskGroupId: string, options: IDataObject = {}, events = ['runCompleted']) =>
-	({
-		taskGroupId,
-		events,
-		options: { maxIdleSeconds: 1, stallSeconds: 2, ...options },
-	}) as INodeParameters;
+const parameters = triggerParameters;
 
 async function activate(
 	params: INodeParameters,
