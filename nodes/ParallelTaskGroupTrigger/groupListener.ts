@@ -3,8 +3,6 @@ import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
 
 import { openGroupEvents, streamRuns } from '../shared/api';
 import type { GroupStreamEvent, TaskGroupStatus, TaskRun } from '../shared/models';
-
-type RunStateEvent = Extract<GroupStreamEvent, { type: 'task_run.state' }>;
 import { ACTIVE_RUN_STATUSES } from '../shared/models';
 import { formatRun } from '../shared/results';
 import { groupStatusNotes } from '../shared/statuses';
@@ -18,6 +16,8 @@ import { EventQueue } from './eventQueue';
 import { isPermanentFailure } from './outcomes';
 import type { DetailedRun, DetailOptions } from './runDetails';
 import { RunDetails } from './runDetails';
+
+type RunStateEvent = Extract<GroupStreamEvent, { type: 'task_run.state' }>;
 
 export type TriggerEvent = 'runCompleted' | 'runFailed' | 'groupCompleted';
 
