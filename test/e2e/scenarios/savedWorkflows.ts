@@ -84,7 +84,7 @@ interface Branch {
 /**
  * All fixtures as branches of one workflow, so that n8n starts once: a manual trigger feeds, per
  * fixture, a Code node returning its pinned input under the pinned node's (prefixed) name, then
- * the fixture's own nodes, renamed `<fixture> | <name>`. The package's nodes get the emulator
+ * the fixture's own nodes, renamed `<fixture> | <name>` and given IDs of their own. The package's nodes get the emulator
  * credential.
  */
 function combined(fixtures: Array<{ label: string; workflow: FixtureJson }>, id: string) {
@@ -104,8 +104,10 @@ function combined(fixtures: Array<{ label: string; workflow: FixtureJson }>, id:
 	fixtures.forEach(({ label, workflow }, row) => {
 		const pinned = workflow.pinData ?? {};
 		const names = new Map(workflow.nodes.map((node) => [node.name, `${label} | ${node.name}`]));
-		for (const original of workflow.nodes) {
+		workflow.nodes.forEach((original, column) => {
 			const node = renameReferences({ ...original, name: names.get(original.name)! }, names);
+			// Fixtures of one operation at two node versions share node IDs; one workflow cannot.
+			node.id = `${id}-${row}-${column}`;
 			node.position = [original.position[0] + 220, original.position[1] + row * 200];
 			if (node.type.startsWith(PACKAGE_NODE_PREFIX)) {
 				node.credentials = { [CREDENTIAL_TYPE]: { ...EMULATOR_CREDENTIAL } };
@@ -116,7 +118,7 @@ function combined(fixtures: Array<{ label: string; workflow: FixtureJson }>, id:
 				starts.push({ node: node.name, type: 'main', index: 0 });
 			}
 			nodes.push(node);
-		}
+		});
 		for (const [from, byType] of Object.entries(workflow.connections)) {
 			connections[names.get(from)!] = renameReferences(
 				JSON.parse(
