@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- e2e harness runs in Node, not in n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- e2e harness runs in Node, not in n8n */
 // The editor of the running n8n in Chromium, as a user meets the package: search "Parallel" in
 // the nodes panel, add the trigger and look at its parameters, add the action node, go through
 // its operations, its processor list and its output schema fields, and check the credential
@@ -252,6 +252,12 @@ export async function editorScenario(ctx: MajorContext): Promise<void> {
 			`editor: ${seen.length} operations checked, ${processors.length} processors listed; ${browser.npmLookups.length} npm registry lookups by the editor answered offline`,
 		);
 		log(`  screenshots: ${shots.join(', ')}`);
+	} catch (error) {
+		// What the page showed when a step failed, for whoever reads the run's logs.
+		const failed = join(ctx.logDir, `editor-failure-${ctx.build.major}.png`);
+		await browser.page.screenshot({ path: failed }).catch(() => undefined);
+		log(`  the page at the failure: ${failed}`);
+		throw error;
 	} finally {
 		await browser.close();
 	}
@@ -277,8 +283,7 @@ async function checkExamples(page: Page): Promise<string[]> {
 		expectEqual(names.sort(), expected, `nodes on the canvas of '${example.name}'`);
 		await page.mouse.move(700, 880); // no hover toolbar in the picture
 		shots.push(await screenshot(page, `example-${file}`));
-		await page.goBack();
-		await page.locator('[data-test-id="resources-list-item-workflow"]').first().waitFor();
+		await backToWorkflowList(page);
 	}
 	return shots;
 }
@@ -316,9 +321,21 @@ async function researchToolParameters(page: Page): Promise<string> {
 	expectTrue(!shown.includes('whileWaiting'), `the tool '${tool.name}' offers no pause mode`);
 	const shot = await screenshot(page, 'agent-tool-parameters');
 	await closeNdv(page);
-	await page.goBack();
-	await page.locator('[data-test-id="resources-list-item-workflow"]').first().waitFor();
+	await backToWorkflowList(page);
 	return shot;
+}
+
+/**
+ * Back from a workflow to the list. Opening a node can fill in its credential, and n8n then asks
+ * whether to save before leaving: the check leaves the published example unchanged.
+ */
+async function backToWorkflowList(page: Page): Promise<void> {
+	await page.goBack();
+	const listItem = page.locator('[data-test-id="resources-list-item-workflow"]').first();
+	const leave = page.getByRole('button', { name: 'Leave without saving' });
+	await listItem.or(leave).first().waitFor();
+	if (await leave.isVisible()) await leave.click();
+	await listItem.waitFor();
 }
 
 async function selectCredential(page: Page): Promise<void> {
