@@ -247,6 +247,23 @@ export async function editorScenario(ctx: MajorContext): Promise<void> {
 		await chooseOption(page, 'outputSchemaType', 'JSON Schema');
 		shots.push(await screenshot(page, 'json-schema'));
 
+		// The run options for follow-ups, MCP tools and progress, and Task Run > Get Progress.
+		await ndv(page)
+			.locator('[data-test-id="collection-parameter-add"], button:has-text("Add option")')
+			.first()
+			.click();
+		const runOptions = await listLabels(await openList(page));
+		expectIncludesAll(
+			runOptions,
+			['Previous Interaction ID', 'MCP Servers', 'Enable Progress Events'],
+			'run options of Enrich Items',
+		);
+		shots.push(await screenshot(page, 'enrich-run-options'));
+		await closeList(page);
+		await chooseOption(page, 'resource', 'Task Run');
+		await chooseOption(page, 'operation', 'Get Progress');
+		shots.push(await screenshot(page, 'get-progress-parameters'));
+
 		expectEqual(browser.externalRequests, [], 'requests the editor made outside 127.0.0.1');
 		figure(
 			`editor: ${seen.length} operations checked, ${processors.length} processors listed; ${browser.npmLookups.length} npm registry lookups by the editor answered offline`,
