@@ -91,7 +91,7 @@ async function decide(
 /**
  * Serves the callbacks of a parked Enrich Items or Wait for Completion. Every answer is decided
  * from Parallel's API, never from the callback's content; the execution resumes only when every
- * awaited run has ended, with the same items the operation returns when it waits in-process.
+ * awaited run has ended, with the same items the operation returns when it keeps the execution running.
  * Nothing here may throw: n8n would resume the execution with the error.
  */
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -1,5 +1,5 @@
 /**
- * At most one resume per waiting execution from this n8n process. n8n 2.x claims a resume
+ * At most one resume per waiting execution from this n8n process; n8n 2.x claims a resume
  * atomically in its database, but n8n 1.x does not: two callbacks that both find every run ended
  * would both resume the execution there. Claiming is synchronous (check and set with no await in
  * between), so callbacks are still checked in parallel and only the resume is exclusive.
