@@ -168,3 +168,19 @@ export function nodeNameOfType(workflow: WorkflowJson, type: string): string {
 	if (!node) throw new Error(`'${workflow.name}' has no ${type} node`);
 	return node.name;
 }
+
+/** The manual trigger a headless scenario starts its workflow from (`n8n execute`). */
+export function manualStart(
+	id: string,
+	name = 'Start',
+	position: [number, number] = [0, 0],
+): WorkflowNode {
+	return {
+		id,
+		name,
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position,
+		parameters: {},
+	};
+}

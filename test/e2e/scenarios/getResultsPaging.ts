@@ -11,7 +11,7 @@ import { waitFor } from '../harness/poll';
 import type { RunResult } from '../harness/runData';
 import { apiOf } from '../harness/suite';
 import type { MajorContext } from '../harness/suite';
-import { ACTION_NODE_TYPE, CREDENTIAL_TYPE } from '../harness/workflows';
+import { ACTION_NODE_TYPE, CREDENTIAL_TYPE, manualStart } from '../harness/workflows';
 import type { WorkflowJson } from '../harness/workflows';
 
 const RUNS = 20_000;
@@ -46,14 +46,7 @@ function workflow(ctx: MajorContext): WorkflowJson {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				id: `${id}-start`,
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
+			manualStart(`${id}-start`),
 			code('First page', 200, "return [{ json: { cursor: '' } }];"),
 			{
 				id: `${id}-node`,

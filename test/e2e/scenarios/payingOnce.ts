@@ -11,7 +11,7 @@ import { figure, seconds } from '../harness/log';
 import { waitFor } from '../harness/poll';
 import { nodeTask, outputItems, pairedIndex } from '../harness/runData';
 import type { MajorContext } from '../harness/suite';
-import { ACTION_NODE_TYPE, CREDENTIAL_TYPE } from '../harness/workflows';
+import { ACTION_NODE_TYPE, CREDENTIAL_TYPE, manualStart } from '../harness/workflows';
 import type { WorkflowJson } from '../harness/workflows';
 import type { HeadlessScenario } from './headlessScenario';
 
@@ -30,14 +30,7 @@ function workflowOf(
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				id: `${id}-start`,
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
+			manualStart(`${id}-start`),
 			{
 				id: `${id}-rows`,
 				name: 'Rows',

@@ -2,7 +2,7 @@
 // execution, or a fixed group with an Idempotency Key per row) and the collector of
 // examples/ (the trigger, once per finished run) on a group the harness made.
 import { EMULATOR_CREDENTIAL } from '../../harness/credentials';
-import { ACTION_NODE_TYPE, CREDENTIAL_TYPE } from '../../harness/workflows';
+import { ACTION_NODE_TYPE, CREDENTIAL_TYPE, manualStart } from '../../harness/workflows';
 import type { WorkflowJson } from '../../harness/workflows';
 
 export const ENRICH_NODE = 'Enrich';
@@ -27,14 +27,7 @@ export function enrichWorkflow(options: EnrichWorkflowOptions): WorkflowJson {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				id: `${options.id}-start`,
-				name: START_NODE,
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
+			manualStart(`${options.id}-start`, START_NODE),
 			{
 				id: `${options.id}-rows`,
 				name: 'Rows',
