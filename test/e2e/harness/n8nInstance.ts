@@ -142,14 +142,19 @@ export class N8nInstance {
 	}
 
 	/** Runs one n8n CLI command (import, execute, publish...) to its end. */
-	async cli(args: string[], timeoutMs = 120_000): Promise<CommandResult> {
+	async cli(args: string[], timeoutMs = 120_000, stdoutToFile = false): Promise<CommandResult> {
 		if (this.running) throw new Error(`n8n CLI '${args[0]}' while the server runs would race it`);
-		const logFile = join(this.options.logDir, `${this.options.label}-${args[0]}-${Date.now()}.log`);
+		const base = join(this.options.logDir, `${this.options.label}-${args[0]}-${Date.now()}`);
 		return await this.registry.run(
 			`n8n ${this.build.version} ${args[0]}`,
 			this.build.nodeBin,
 			[this.build.n8nBin, ...args],
-			{ env: this.env(), logFile, timeoutMs },
+			{
+				env: this.env(),
+				logFile: `${base}.log`,
+				stdoutFile: stdoutToFile ? `${base}.stdout` : undefined,
+				timeoutMs,
+			},
 		);
 	}
 
@@ -182,7 +187,11 @@ export class N8nInstance {
 
 	/** `n8n execute --id --rawOutput`: the headless runner. Exit code 1 means the run failed. */
 	async execute(workflowId: string, timeoutMs = 180_000): Promise<ExecuteResult> {
-		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], timeoutMs);
+		const result = await this.cli(
+			['execute', `--id=${workflowId}`, '--rawOutput'],
+			timeoutMs,
+			true,
+		);
 		return { ...result, run: parseRawOutput(result.stdout, result.output) };
 	}
 

@@ -5,7 +5,7 @@
 // still have members, read from `ps`, for the final check.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 
 import { redact } from './log';
 import { waitFor } from './poll';
@@ -30,6 +30,12 @@ export interface SpawnOptions {
 	env: NodeJS.ProcessEnv;
 	cwd?: string;
 	logFile: string;
+	/**
+	 * Sends stdout to this file instead of a pipe. n8n 1.x `execute --rawOutput` exits before a
+	 * pipe has taken a multi-megabyte document (seen cut at about 1 MB); writes to a file are
+	 * synchronous, so the file holds all of it once the process has exited.
+	 */
+	stdoutFile?: string;
 }
 
 export interface CommandResult {
@@ -67,12 +73,19 @@ export class ProcessRegistry {
 	spawn(name: string, command: string, args: string[], options: SpawnOptions): ManagedProcess {
 		if (this.closed) throw new Error(`Not starting ${name}: the run is being torn down`);
 		writeFileSync(options.logFile, `$ ${name}\n`);
-		const child = spawn(command, args, {
-			cwd: options.cwd,
-			env: options.env,
-			detached: true,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const stdoutFd = options.stdoutFile ? openSync(options.stdoutFile, 'w') : undefined;
+		let child: ChildProcess;
+		try {
+			child = spawn(command, args, {
+				cwd: options.cwd,
+				env: options.env,
+				detached: true,
+				stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
+			});
+		} finally {
+			// The child holds its own copy of the descriptor.
+			if (stdoutFd !== undefined) closeSync(stdoutFd);
+		}
 		if (child.pid === undefined) throw new Error(`Could not start ${name} (${command})`);
 		const pid = child.pid;
 		this.groups.add(pid);
@@ -101,6 +114,15 @@ export class ProcessRegistry {
 				resolve(code);
 			});
 			child.on('close', (exitCode, signal) => {
+				if (options.stdoutFile) {
+					const written = readFileSync(options.stdoutFile, 'utf8');
+					out = keep(out, written);
+					all = keep(all, written);
+					appendFileSync(
+						options.logFile,
+						`${tail(written, 40)}\n[all of stdout: ${options.stdoutFile}]\n`,
+					);
+				}
 				code = exitCode ?? signal ?? 'unknown';
 				resolve(code);
 			});
