@@ -7,6 +7,10 @@
 //   --only=<text>           run only the scenarios whose title contains <text> (set-up steps run);
 //                           several texts separated by | (any of them)
 //   --keep                  keep the run folder (n8n user folders, logs) even when all passed
+//   --serial                run the lanes one after another instead of at the same time
+// The lanes (n8n 2.x, n8n 1.x, queue mode) run at the same time, each with its own emulator
+// (scenarios set its speed, holds and faults) and its own n8n processes and ports: on 2 cores
+// most of a lane's time is waiting on runs, restarts and callbacks.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -52,7 +56,7 @@ import { followUpChain } from './scenarios/followUp';
 import { getResultsPaging } from './scenarios/getResultsPaging';
 import type { HeadlessScenario } from './scenarios/headlessScenario';
 import { packageLoaded } from './scenarios/packageLoaded';
-import { runQueueSuite } from './scenarios/queue/queueSuite';
+import { queueScenarios, runQueueSuite } from './scenarios/queue/queueSuite';
 import { pauseScenario } from './scenarios/pauseMode';
 import { savedWorkflowsScenario } from './scenarios/savedWorkflows';
 import { PAYING_ONCE } from './scenarios/payingOnce';
@@ -79,13 +83,21 @@ interface Options {
 	queue: boolean;
 	queueOnly: boolean;
 	keep: boolean;
+	serial: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
 	const value = (name: string) =>
 		argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 	const major = value('major');
-	const known = ['--skip-editor', '--skip-trigger', '--skip-queue', '--queue-only', '--keep'];
+	const known = [
+		'--skip-editor',
+		'--skip-trigger',
+		'--skip-queue',
+		'--queue-only',
+		'--keep',
+		'--serial',
+	];
 	const unknown = argv.filter((arg) => !/^--(major|only)=/.test(arg) && !known.includes(arg));
 	if (unknown.length) throw new Error(`Unknown option(s): ${unknown.join(' ')}`);
 	if (major !== undefined && major !== '1' && major !== '2')
@@ -101,6 +113,7 @@ function parseOptions(argv: string[]): Options {
 		queue: !argv.includes('--skip-queue'),
 		queueOnly,
 		keep: argv.includes('--keep'),
+		serial: argv.includes('--serial'),
 	};
 }
 
@@ -299,28 +312,53 @@ async function main(): Promise<void> {
 			);
 			return packed;
 		});
-		const emulator = await step('start the Parallel emulator', () =>
-			startEmulatorProcess(registry, logDir, FAST_SPEED),
-		);
-		const suite: SuiteContext = { registry, runDir, logDir, emulator, pkg };
+		const emulatorFor = (lane: string) =>
+			step(`${lane}: start a Parallel emulator`, () =>
+				startEmulatorProcess(registry, logDir, FAST_SPEED, `emulator-${lane.replace(/\W+/g, '-')}`),
+			);
+		const lanes: Array<() => Promise<void>> = [];
 		for (const major of options.queueOnly ? [] : options.majors) {
 			const build = builds.get(major)!;
 			const tag = `n8n ${build.version}`;
-			const instance = await N8nInstance.create(build, registry, {
-				root: join(runDir, `n8n-${build.version}`),
-				logDir,
-				label: `n8n-${build.version}`,
+			lanes.push(async () => {
+				const suite: SuiteContext = {
+					registry,
+					runDir,
+					logDir,
+					emulator: await emulatorFor(tag),
+					pkg,
+				};
+				const instance = await N8nInstance.create(build, registry, {
+					root: join(runDir, `n8n-${build.version}`),
+					logDir,
+					label: `n8n-${build.version}`,
+				});
+				const ctx: MajorContext = { ...suite, build, instance, owner: E2E_OWNER, tag };
+				try {
+					await runMajor(suite, ctx, options);
+				} catch (error) {
+					failures.push(`${tag}: ${(error as Error).message}`);
+					await instance.stop();
+				}
 			});
-			const ctx: MajorContext = { ...suite, build, instance, owner: E2E_OWNER, tag };
-			try {
-				await runMajor(suite, ctx, options);
-			} catch (error) {
-				failures.push(`${tag}: ${(error as Error).message}`);
-				await instance.stop();
-			}
 		}
 		const build2 = builds.get(2);
-		if (options.queue && build2) await runQueueSuite(suite, build2, scenario, wanted);
+		if (options.queue && build2)
+			lanes.push(async () => {
+				const tag = `n8n ${build2.version} queue mode`;
+				if (!queueScenarios().some((entry) => wanted(`${tag}: ${entry.title}`))) return;
+				const emulator = await emulatorFor(tag);
+				await runQueueSuite({ registry, runDir, logDir, emulator, pkg }, build2, scenario, wanted);
+			});
+		const runLane = async (lane: () => Promise<void>) => {
+			try {
+				await lane();
+			} catch (error) {
+				failures.push((error as Error).message);
+			}
+		};
+		if (options.serial) for (const lane of lanes) await runLane(lane);
+		else await Promise.all(lanes.map(runLane));
 	} catch (error) {
 		failures.push((error as Error).message);
 	} finally {

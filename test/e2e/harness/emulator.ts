@@ -52,17 +52,19 @@ export async function startEmulatorProcess(
 	registry: ProcessRegistry,
 	logDir: string,
 	speed: number,
+	/** Names the process and its log file when several run (one per e2e lane). */
+	label = 'emulator',
 ): Promise<EmulatorProcess> {
 	const apiKey = `e2e-${randomBytes(12).toString('hex')}`;
 	registerSecret(apiKey);
 	const managed = registry.spawn(
-		'emulator',
+		label,
 		join(REPO_ROOT, 'node_modules/.bin/tsx'),
 		['test/emulator/cli.ts', '--port', '0', '--speed', String(speed)],
 		{
 			cwd: REPO_ROOT,
 			env: { ...process.env, PARALLEL_EMULATOR_API_KEY: apiKey },
-			logFile: join(logDir, 'emulator.log'),
+			logFile: join(logDir, `${label}.log`),
 		},
 	);
 	const [, url] = await registry.waitForOutput(

@@ -59,21 +59,20 @@ function workflowOf(
 const rows = (count: number) =>
 	`return Array.from({ length: ${count} }, (_, i) => ({ json: { row: i + 1, company: 'Company ' + (i + 1) } }));`;
 
-/** One task group per n8n major, made before the workflows are imported. */
-function groupsByMajor() {
-	const groups = new Map<string, string>();
+/** A value per n8n major (the majors' scenarios can run at the same time), set before it is read. */
+function perMajor<T>(what: string) {
+	const values = new Map<string, T>();
 	return {
-		set: (ctx: MajorContext, group: string) => groups.set(ctx.tag, group),
-		get(ctx: MajorContext): string {
-			const group = groups.get(ctx.tag);
-			if (!group) throw new Error(`${ctx.tag}: no task group prepared`);
-			return group;
+		set: (ctx: MajorContext, value: T) => values.set(ctx.tag, value),
+		get(ctx: MajorContext): T {
+			if (!values.has(ctx.tag)) throw new Error(`${ctx.tag}: no ${what} prepared`);
+			return values.get(ctx.tag)!;
 		},
 	};
 }
 
-const lateGroups = groupsByMajor();
-let lateWorkBefore = 0;
+const lateGroups = perMajor<string>('task group');
+const lateWorkBefore = perMajor<number>('late-work count');
 const ITEMS = 2000;
 
 export const lateBatch: HeadlessScenario = {
@@ -82,7 +81,7 @@ export const lateBatch: HeadlessScenario = {
 		lateGroups.set(ctx, await ctx.emulator.createGroup({ e2e: 'late batch' }));
 	},
 	async before(ctx) {
-		lateWorkBefore = (await ctx.emulator.counters()).lateWorkDone;
+		lateWorkBefore.set(ctx, (await ctx.emulator.counters()).lateWorkDone);
 		await ctx.emulator.addFault({
 			route: 'addRuns',
 			skip: 1,
@@ -117,7 +116,7 @@ export const lateBatch: HeadlessScenario = {
 		// Only once the late batch has landed could a duplicate show.
 		await waitFor(
 			'the late batch to land',
-			async () => (await ctx.emulator.counters()).lateWorkDone > lateWorkBefore,
+			async () => (await ctx.emulator.counters()).lateWorkDone > lateWorkBefore.get(ctx),
 			{ timeoutMs: 30_000 },
 		);
 		const counters = await ctx.emulator.counters();
@@ -144,8 +143,10 @@ export const lateBatch: HeadlessScenario = {
 	},
 };
 
-const redirectGroups = groupsByMajor();
-let redirectTargetBefore = { requests: 0, withApiKey: 0 };
+const redirectGroups = perMajor<string>('task group');
+const redirectTargetBefore = perMajor<{ requests: number; withApiKey: number }>(
+	'redirect-target count',
+);
 
 export const redirectElsewhere: HeadlessScenario = {
 	title: 'a 307 to another host: the key goes nowhere, the error names the host',
@@ -153,7 +154,7 @@ export const redirectElsewhere: HeadlessScenario = {
 		redirectGroups.set(ctx, await ctx.emulator.createGroup({ e2e: 'redirect' }));
 	},
 	async before(ctx) {
-		redirectTargetBefore = (await ctx.emulator.counters()).redirectTarget;
+		redirectTargetBefore.set(ctx, (await ctx.emulator.counters()).redirectTarget);
 		await ctx.emulator.addFault({
 			route: '*',
 			times: -1,
@@ -184,7 +185,11 @@ export const redirectElsewhere: HeadlessScenario = {
 		);
 		expectMatch(error?.description ?? '', /The API key was not sent there/, 'the hint under it');
 		const counters = await ctx.emulator.counters();
-		expectEqual(counters.redirectTarget, redirectTargetBefore, 'requests the other host received');
+		expectEqual(
+			counters.redirectTarget,
+			redirectTargetBefore.get(ctx),
+			'requests the other host received',
+		);
 		expectEqual(counters.runsCreated[redirectGroups.get(ctx)] ?? 0, 0, 'runs created');
 		figure(`${ctx.tag} redirect: "${error?.message}"`);
 	},
@@ -193,9 +198,9 @@ export const redirectElsewhere: HeadlessScenario = {
 	},
 };
 
-const silentGroups = groupsByMajor();
+const silentGroups = perMajor<string>('task group');
 const RUNS = 300;
-let streamsBefore = 0;
+const streamsBefore = perMajor<number>('streams count');
 
 export const silentRunsStream: HeadlessScenario = {
 	title: 'get results: a /runs stream silent after 100 of 300 runs still gives all 300 once',
@@ -213,7 +218,7 @@ export const silentRunsStream: HeadlessScenario = {
 		silentGroups.set(ctx, group);
 	},
 	async before(ctx) {
-		streamsBefore = (await ctx.emulator.counters()).streamsOpened;
+		streamsBefore.set(ctx, (await ctx.emulator.counters()).streamsOpened);
 		await ctx.emulator.addFault({
 			route: 'runs',
 			times: 1,
@@ -245,7 +250,11 @@ export const silentRunsStream: HeadlessScenario = {
 		);
 		const counters = await ctx.emulator.counters();
 		expectAtLeast(counters.injectedFaults, 1, 'faults injected');
-		expectEqual(counters.streamsOpened - streamsBefore, 2, 'runs streams opened (one resume)');
+		expectEqual(
+			counters.streamsOpened - streamsBefore.get(ctx),
+			2,
+			'runs streams opened (one resume)',
+		);
 		const ms = nodeTask(result.run, NODE)?.executionTime ?? 0;
 		figure(
 			`${ctx.tag} get results through a silent /runs stream: ${RUNS} runs once, node ${seconds(ms)} (silence bound 60 s)`,
