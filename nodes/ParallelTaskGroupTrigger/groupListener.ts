@@ -12,6 +12,7 @@ import { settle } from '../shared/settle';
 import { pause } from '../shared/transport/pause';
 import { backoffDelayMs, POLICY } from '../shared/transport/policy';
 import type { CursorState } from './cursorState';
+import { Emitter } from './emitter';
 import { EventQueue } from './eventQueue';
 import { isPermanentFailure } from './outcomes';
 import type { DetailedRun, DetailOptions } from './runDetails';
@@ -76,6 +77,7 @@ interface Step {
  * the execution in the background), so after an activation and after a connection that emitted,
  * the trigger replays its latest emits (POLICY.trigger.replay) with the same deduplication keys
  * and n8n drops those it already ran. Without keys the trigger's own record drops them instead.
+ * An emit n8n says it could not run is made again after a pause (see Emitter).
  */
 export class GroupListener {
 	private stopped = false;
@@ -85,6 +87,7 @@ export class GroupListener {
 	private skipFirstCompletion = false;
 	private lastStatus: TaskGroupStatus | undefined;
 	private readonly details: RunDetails;
+	private readonly emitter: Emitter;
 	private replay: Replay | undefined;
 	private activatedAt = 0;
 
@@ -96,6 +99,7 @@ export class GroupListener {
 		private readonly abort: () => void,
 	) {
 		this.details = new RunDetails(client, settings.taskGroupId, settings.details, context.logger);
+		this.emitter = new Emitter(context, settings.keyScope !== undefined, client.signal);
 	}
 
 	/**
@@ -406,10 +410,8 @@ export class GroupListener {
 			this.state.rememberEmitted(runId);
 			this.state.markEmit(how.cursorBefore, Date.now());
 		}
-		this.context.emit(
+		this.emitter.emit(
 			[[{ json: { ...json, taskgroup_id: this.settings.taskGroupId } }]],
-			undefined,
-			undefined,
 			this.key(runId),
 		);
 	}
@@ -421,7 +423,7 @@ export class GroupListener {
 			this.state.rememberCompletion(status.num_task_runs);
 			this.state.markEmit(how.cursorBefore, Date.now());
 		}
-		this.context.emit(
+		this.emitter.emit(
 			[
 				[
 					{
@@ -434,8 +436,6 @@ export class GroupListener {
 					},
 				],
 			],
-			undefined,
-			undefined,
 			this.key(`${this.settings.taskGroupId}:completed:${status.num_task_runs}`),
 		);
 	}

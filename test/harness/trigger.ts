@@ -15,12 +15,20 @@ import { ParallelTaskGroupTrigger } from '../../nodes/ParallelTaskGroupTrigger/P
 import { TestCredentialsHelper } from './credentials';
 import { nodeTypesOf, PACKAGE } from './workflow';
 
+/** The done promise n8n's emit takes (n8n-workflow does not export its type). */
+interface Done {
+	resolve(run: undefined): void;
+	reject(error: Error): void;
+}
+
 export interface Emission {
 	items: INodeExecutionData[][];
 	deduplicationKey?: string;
 	at: number;
 	/** Whether n8n turned it into an execution (not a duplicate key, not lost). */
 	executed: boolean;
+	/** Whether it came with a done promise, and what n8n did with it. */
+	done?: 'resolved' | 'rejected';
 }
 
 /**
@@ -36,6 +44,13 @@ export interface HostModel {
 	 * stops while creating it: called with the emit's number in this instance (0-based).
 	 */
 	loses?: (emitIndex: number, emission: Emission) => boolean;
+	/**
+	 * Emits n8n 2.x cannot turn into an execution and says so, as when its database times out
+	 * under a burst: the emit's done promise is rejected, nothing runs.
+	 */
+	rejects?: (emitIndex: number, emission: Emission) => boolean;
+	/** Whether the workflow runs on Engine 2.0, which refuses emits with a done promise. */
+	engineV2?: boolean;
 }
 
 export const n8nHost = (deduplicationKeys = true): HostModel => ({
@@ -101,7 +116,7 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 		active: true,
 		nodeTypes: nodeTypesOf(nodeType),
 		staticData: structuredClone(options.staticData ?? {}),
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...(options.host?.engineV2 ? { engineType: 'v2' } : {}) },
 	});
 	const noop = () => undefined;
 	const additionalData = {
@@ -129,26 +144,42 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 	const saveStaticData = () => {
 		handle.savedStaticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
 	};
-	const record = (items: INodeExecutionData[][], deduplicationKey?: string) => {
+	const record = (items: INodeExecutionData[][], deduplicationKey?: string, done?: Done) => {
 		saveStaticData();
 		const emission: Emission = { items, deduplicationKey, at: Date.now(), executed: false };
-		const lost = host.loses?.(handle.emissions.length, emission) ?? false;
+		const index = handle.emissions.length;
 		handle.emissions.push(emission);
-		if (lost) return;
-		if (deduplicationKey !== undefined) {
-			if (host.keys.has(deduplicationKey)) return;
-			host.keys.add(deduplicationKey);
+		if (done && host.engineV2) {
+			emission.done = 'rejected';
+			done.reject(new Error('Engine 2.0 cannot run a trigger that waits for its execution'));
+			return;
 		}
-		emission.executed = true;
+		if (host.loses?.(index, emission)) return;
+		if (host.rejects?.(index, emission)) {
+			// n8n 2.x: the execution could not be created; the done promise says so.
+			if (done) {
+				emission.done = 'rejected';
+				done.reject(new Error('Timeout waiting for lock SqliteWriteConnectionMutex'));
+			}
+			return;
+		}
+		if (deduplicationKey === undefined || !host.keys.has(deduplicationKey)) {
+			if (deduplicationKey !== undefined) host.keys.add(deduplicationKey);
+			emission.executed = true;
+		}
+		// Resolved when the execution ended, or at once for a duplicate key (n8n 2.x).
+		if (done) {
+			emission.done = 'resolved';
+			done.resolve(undefined);
+		}
 	};
 	// The parameter count is what the trigger reads to know whether the host honours keys.
 	const emit = host.deduplicationKeys
-		? (items: INodeExecutionData[][], _r?: unknown, _d?: unknown, key?: string) =>
-				record(items, key)
+		? (items: INodeExecutionData[][], _r?: unknown, done?: unknown, key?: string) =>
+				record(items, key, done as Done | undefined)
 		: (items: INodeExecutionData[][], response?: unknown, done?: unknown) => {
 				void response;
-				void done;
-				record(items);
+				record(items, undefined, done as Done | undefined);
 			};
 	const emitError = (error: Error) => {
 		handle.errors.push(error);

@@ -2,6 +2,7 @@
 // exactly-once executions (issue 10): tests through n8n-core's TriggerContext with a model of
 // n8n's one index of keys (test/harness/trigger.ts, HostModel).
 
+import { POLICY } from '../../nodes/shared/transport/policy';
 import { DEFAULT_API_KEY, startEmulator } from '../emulator';
 import { addRuns, liteInputs, newGroup, waitFor, waitForInactive } from '../emulator/helpers';
 import {
@@ -12,7 +13,7 @@ import {
 	closeTriggersAfterEach,
 	triggerParameters,
 } from '../harness/trigger';
-import type { HostModel, StartTriggerOptions, TriggerHandle } from '../harness/trigger';
+import type { Emission, HostModel, StartTriggerOptions, TriggerHandle } from '../harness/trigger';
 import { useForSuite } from '../harness/useForSuite';
 
 const open: TriggerHandle[] = [];
@@ -180,5 +181,79 @@ describe('At-least-once emits, exactly-once executions', () => {
 		expect(second.emissions.length).toBeGreaterThan(0);
 		expect(second.emissions.length).toBeLessThanOrEqual(100);
 		expect(executedRunIds(second)).toEqual([]);
+	});
+});
+
+describe('Emits n8n says it could not run (a rejected done promise)', () => {
+	const { backoff } = POLICY.trigger.reEmit;
+	const saved = { ...backoff };
+	beforeAll(() => Object.assign(backoff, { baseDelayMs: 10, maxDelayMs: 40 }));
+	afterAll(() => Object.assign(backoff, saved));
+
+	const keyOf = (emission: Emission) => emission.deduplicationKey ?? '';
+	const emitsPerKey = (trigger: TriggerHandle) => {
+		const counts = new Map<string, number>();
+		for (const emission of trigger.emissions)
+			counts.set(keyOf(emission), (counts.get(keyOf(emission)) ?? 0) + 1);
+		return counts;
+	};
+
+	it('emits such a run again with the same key until n8n runs it, without a reconnect', async () => {
+		const group = await newGroup(emulator);
+		const rejected = new Set<string>();
+		// The first emits of two runs are refused, as n8n does when its database times out.
+		const host: HostModel = {
+			...n8nHost(),
+			rejects: (index, emission) => {
+				if (index !== 2 && index !== 3) return false;
+				rejected.add(keyOf(emission));
+				return true;
+			},
+		};
+		const trigger = await activate({ parameters: parameters(group), host });
+		const ids = await runIdsOf(group, 6);
+		await until(() => executedRunIds(trigger).length >= 6, '6 executions');
+		expectExactlyOnce(executedRunIds(trigger), ids);
+		expect(rejected.size).toBe(2);
+		const perKey = emitsPerKey(trigger);
+		for (const key of rejected) expect(perKey.get(key)).toBe(2);
+		expect(trigger.emissions.filter((e) => e.done === 'rejected')).toHaveLength(2);
+		// Every emit but the refused ones was acknowledged.
+		expect(trigger.emissions.filter((e) => e.done === 'resolved')).toHaveLength(6);
+		// Only the refused runs were emitted twice: no replay (that re-emits every recent run).
+		for (const [key, count] of perKey) if (!rejected.has(key)) expect(count).toBe(1);
+	});
+
+	it('gives up after POLICY.trigger.reEmit.attempts tries, the last one a plain emit', async () => {
+		const group = await newGroup(emulator);
+		let refusedKey: string | undefined;
+		// n8n refuses every emit of the first run it is given.
+		const host: HostModel = {
+			...n8nHost(),
+			rejects: (_index, emission) => (refusedKey ??= keyOf(emission)) === keyOf(emission),
+		};
+		const trigger = await activate({ parameters: parameters(group), host });
+		await runIdsOf(group, 4);
+		await until(() => executedRunIds(trigger).length >= 3, '3 executions');
+		const { attempts } = POLICY.trigger.reEmit;
+		await until(() => (emitsPerKey(trigger).get(refusedKey!) ?? 0) >= attempts, 'every try');
+		const tries = trigger.emissions.filter((e) => keyOf(e) === refusedKey);
+		expect(tries.map((e) => e.done)).toEqual([
+			...Array.from({ length: attempts - 1 }, () => 'rejected'),
+			undefined,
+		]);
+		expect(tries.filter((e) => e.executed)).toHaveLength(0);
+	});
+
+	it.each([
+		['n8n 1.x (no deduplication keys)', n8nHost(false)],
+		['an Engine 2.0 workflow (refuses done promises)', { ...n8nHost(), engineV2: true }],
+	])('emits plainly on %s, each run once', async (_name, host) => {
+		const group = await newGroup(emulator);
+		const trigger = await activate({ parameters: parameters(group), host });
+		const ids = await runIdsOf(group, 5);
+		await until(() => executedRunIds(trigger).length >= 5, '5 executions');
+		expectExactlyOnce(executedRunIds(trigger), ids);
+		expect(trigger.emissions.filter((e) => e.done !== undefined)).toEqual([]);
 	});
 });

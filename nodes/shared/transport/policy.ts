@@ -132,6 +132,10 @@ export const POLICY = {
 			retry: { baseDelayMs: 1_000, maxDelayMs: 15_000 } as Backoff,
 			maxWaitMs: 60_000,
 		},
+		// An emit n8n could not turn into an execution (it rejects the emit's done promise): made
+		// again 1, 2, 4, 8 s apart (with jitter), 5 tries in all, the last one a plain emit. About
+		// 15 s at most, time for a database that timed out under a burst to catch up.
+		reEmit: { attempts: 5, backoff: { baseDelayMs: 1_000, maxDelayMs: 8_000 } as Backoff },
 		replay: {
 			maxEmits: 100,
 			// n8n turns an emit into an execution within seconds; a minute covers a slow database.

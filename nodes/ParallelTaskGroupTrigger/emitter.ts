@@ -1,0 +1,62 @@
+import type { INodeExecutionData, IRun, ITriggerFunctions } from 'n8n-workflow';
+
+import { pause } from '../shared/transport/pause';
+import { backoffDelayMs, POLICY } from '../shared/transport/policy';
+
+/**
+ * n8n's `emit`, made again when n8n says it could not run it. n8n creates an execution in the
+ * background after `emit` returns; when that fails (its database timed out under a burst, say),
+ * n8n 2.x only logs it, unless the emit came with a done promise, which it then rejects. With
+ * deduplication keys such an emit is made again, after a pause, up to POLICY.trigger.reEmit.attempts
+ * times in all, the last time as a plain emit: n8n drops a key it has executed, so a rejection
+ * that came although the execution exists cannot run it twice.
+ *
+ * Without keys (n8n 1.x, or the option off) emits stay plain: n8n 1.x rejects a done promise only
+ * when the execution it looks up has already ended, and leaves it pending when creating it
+ * failed. Engine 2.0 workflows refuse emits with a done promise, so they get plain ones too.
+ */
+export class Emitter {
+	private readonly acknowledged: boolean;
+
+	constructor(
+		private readonly context: ITriggerFunctions,
+		keyed: boolean,
+		private readonly signal: AbortSignal | undefined,
+	) {
+		const settings = keyed ? context.getWorkflowSettings?.() : undefined;
+		this.acknowledged =
+			keyed && (settings as { engineType?: string } | undefined)?.engineType !== 'v2';
+	}
+
+	emit(items: INodeExecutionData[][], key: string | undefined): void {
+		if (!this.acknowledged || key === undefined) {
+			this.context.emit(items, undefined, undefined, key);
+			return;
+		}
+		this.attempt(items, key, 1);
+	}
+
+	private attempt(items: INodeExecutionData[][], key: string, attempt: number): void {
+		const { attempts, backoff } = POLICY.trigger.reEmit;
+		if (attempt >= attempts) {
+			this.context.emit(items, undefined, undefined, key);
+			return;
+		}
+		const done = this.context.helpers.createDeferredPromise<IRun>();
+		this.context.emit(items, undefined, done, key);
+		done.promise.catch(async (error: unknown) => {
+			// A cancelled execution existed: nothing to make again.
+			if (this.signal?.aborted || /cancelled/i.test((error as Error)?.message ?? '')) return;
+			this.context.logger.warn(
+				'n8n could not run the execution of a Parallel trigger emit; emitting it again',
+				{
+					deduplicationKey: key,
+					attempt,
+					reason: (error as Error)?.message ?? String(error),
+				},
+			);
+			await pause(backoffDelayMs(attempt - 1, backoff), this.signal);
+			if (!this.signal?.aborted) this.attempt(items, key, attempt + 1);
+		});
+	}
+}
