@@ -3,8 +3,8 @@
 // as n8n installs community packages), each figure from the execution record's executionTime,
 // beside the same measurement in n8n-core's WorkflowExecute in this process (the harness), and
 // the baselines, all in one run against the emulator in its own process with 50 ms latency.
-//   npm run bench:n8n                     Add Runs and Get Results
-//   npm run bench:n8n -- addRuns          only some: addRuns, getResults
+//   npm run bench:n8n                     Add Runs, Get Results and the trigger
+//   npm run bench:n8n -- addRuns          only some: addRuns, getResults, trigger
 //   BENCH_N8N_SIZES=1000,10000 BENCH_REPS=3 npm run bench:n8n
 import '../bench/lib/quietN8n';
 
@@ -33,6 +33,8 @@ import { median } from './lib/stats';
 import { count, markdownTable, mb, mbps, ms, ratio } from './lib/table';
 import type { BenchN8n } from './n8n/instance';
 import { startBenchN8n } from './n8n/instance';
+import { TRICKLE_RUNS, triggerLagAt } from './n8n/triggerLag';
+import type { BurstFigures, TriggerLagResult } from './n8n/triggerLag';
 import {
 	ADD_RUNS_WORKFLOW,
 	BENCH_WORKFLOWS,
@@ -40,7 +42,10 @@ import {
 	NODE,
 	rowsCode,
 	START,
+	TRIGGER_WORKFLOWS,
 } from './n8n/workflows';
+import { BURST_RUNS, benchTrigger } from './triggerLatency';
+import type { TriggerFigures } from './triggerLatency';
 
 const LATENCY_MS = 50;
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -292,24 +297,105 @@ function getResultsTable(r: GetResultsResult): string {
 	);
 }
 
+function triggerTable(real: TriggerLagResult, harness: TriggerFigures): string {
+	const med = (list: BurstFigures[], pick: (f: BurstFigures) => number) => median(list.map(pick));
+	const statuses = (list: BurstFigures[], expected = BURST_RUNS) =>
+		list
+			.map((f) => {
+				const total = Object.values(f.statuses).reduce((a, b) => a + b, 0);
+				const listed = Object.entries(f.statuses).map(([status, n]) => `${n} ${status}`);
+				if (total < expected) listed.push(`${expected - total} missing`);
+				return listed.join(', ');
+			})
+			.join(' / ');
+	const floor = harness.eventArrival.medianMs + harness.roundTripMs;
+	const realMedian = med(real.trigger, (f) => f.medianMs);
+	return markdownTable(
+		['Way', 'Median lag', 'p99', 'Executions', 'Runs', 'Compared in this run'],
+		[
+			[
+				'trigger in real n8n: execution startedAt - run end',
+				ms(realMedian),
+				ms(med(real.trigger, (f) => f.p99Ms)),
+				`${statuses(real.trigger)}; burst run in ${ms(med(real.trigger, (f) => f.spanMs))}; n8n failure log lines ${real.trigger.map((f) => f.n8nErrors).join(' / ')}`,
+				`${real.trigger.length}`,
+				`${ms(realMedian - floor)} above the floor`,
+			],
+			[
+				`trigger in real n8n, ${TRICKLE_RUNS} runs ending over ~3-18 s (n8n keeps up)`,
+				ms(med(real.trickle, (f) => f.medianMs)),
+				ms(med(real.trickle, (f) => f.p99Ms)),
+				`${statuses(real.trickle, TRICKLE_RUNS)}`,
+				`${real.trickle.length}`,
+				`${ms(med(real.trickle, (f) => f.medianMs) - floor)} above the floor`,
+			],
+			[
+				"n8n's own: 1,000 webhook calls over 0.5 s, startedAt - call sent",
+				ms(med(real.webhook, (f) => f.medianMs)),
+				ms(med(real.webhook, (f) => f.p99Ms)),
+				`${statuses(real.webhook)}; burst run in ${ms(med(real.webhook, (f) => f.spanMs))}; n8n failure log lines ${real.webhook.map((f) => f.n8nErrors).join(' / ')}`,
+				`${real.webhook.length}`,
+				'',
+			],
+			[
+				'trigger in the harness: emit - run end',
+				ms(harness.node.medianMs),
+				ms(harness.node.p99Ms),
+				'',
+				`${harness.node.reps}`,
+				`${ms(harness.node.medianMs - floor)} above the floor`,
+			],
+			[
+				'floor: plain events reader arrival + one GET /result alone',
+				ms(floor),
+				'',
+				'',
+				`${harness.eventArrival.reps}`,
+				`load ${real.load}`,
+			],
+		],
+	);
+}
+
 async function main() {
 	const chosen = process.argv.slice(2);
 	const wanted = (name: string) => !chosen.length || chosen.includes(name);
 	const machine = describeMachine();
 	const started = Date.now();
+	const folder = resolve(REPO_ROOT, 'bench/results');
+	const name = `n8n-${machine.date.replace(/[:]/g, '-')}`;
+	let version = '';
+	const report = (sections: string[]) =>
+		[
+			`Parallel Task Group nodes in real n8n ${version}, ${machine.date}`,
+			`CPU: ${machine.cpu}, ${machine.cores} cores; bench Node ${machine.node}; commit ${machine.commit}; load average at start ${machine.loadAverage}`,
+			`Emulator in its own process, ${LATENCY_MS} ms latency on every response. "real n8n": the node's executionTime in the execution record of an n8n server; "harness": n8n-core's WorkflowExecute in the bench process. Medians; ratios compare medians of this run.`,
+			'',
+			sections.join('\n\n'),
+			'',
+			`(${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+		].join('\n');
+	// Written after each section, so a later section's failure keeps the earlier tables.
+	const write = (raw: Record<string, unknown>, sections: string[]) => {
+		mkdirSync(folder, { recursive: true });
+		writeFileSync(resolve(folder, `${name}.json`), JSON.stringify(raw, null, 2));
+		writeFileSync(resolve(folder, `${name}.md`), `${report(sections)}\n`);
+	};
 	const emulator = await startEmulatorProcess({ latencyMs: LATENCY_MS, speed: 1 });
 	let n8n: BenchN8n | undefined;
 	const sections: string[] = [];
 	const raw: Record<string, unknown> = { machine };
 	try {
 		console.error('bench:n8n: install, pack and start n8n 2.41.1...');
-		n8n = await startBenchN8n(emulator.url, BENCH_WORKFLOWS);
+		n8n = await startBenchN8n(emulator.url, [...BENCH_WORKFLOWS, ...TRIGGER_WORKFLOWS]);
+		version = n8n.version;
 		if (wanted('addRuns')) {
 			const results: AddRunsResult[] = [];
 			for (const size of SIZES)
 				results.push(await addRunsAt(n8n, emulator, size, size >= LARGE ? LARGE_REPS : REPS));
 			raw.addRuns = results;
 			sections.push(`### Add Runs\n\n${addRunsTable(results)}`);
+			write(raw, sections);
 		}
 		if (wanted('getResults')) {
 			const result = await getResultsAt(n8n, emulator, REPS);
@@ -317,23 +403,23 @@ async function main() {
 			sections.push(
 				`### Get Results, ${count(RESULT_RUNS)} runs, ${mb(result.payloadBytes)} /runs stream\n\n${getResultsTable(result)}`,
 			);
+			write(raw, sections);
+		}
+		if (wanted('trigger')) {
+			const real = await triggerLagAt(n8n, emulator, REPS, load);
+			const harness = await benchTrigger(emulator, REPS);
+			raw.trigger = { real, harness };
+			sections.push(
+				`### Trigger, ${count(BURST_RUNS)} completions in ~0.5 s, outputs fetched\n\n${triggerTable(real, harness)}`,
+			);
+			write(raw, sections);
 		}
 	} finally {
 		await n8n?.close();
 		await emulator.close();
 	}
-	const header = [
-		`Parallel Task Group nodes in real n8n ${n8n?.version ?? ''}, ${machine.date}`,
-		`CPU: ${machine.cpu}, ${machine.cores} cores; bench Node ${machine.node}; commit ${machine.commit}; load average at start ${machine.loadAverage}`,
-		`Emulator in its own process, ${LATENCY_MS} ms latency on every response. "real n8n": the node's executionTime in the execution record of an n8n server; "harness": n8n-core's WorkflowExecute in the bench process. Medians; ratios compare medians of this run.`,
-	].join('\n');
-	const report = `${header}\n\n${sections.join('\n\n')}\n\n(${((Date.now() - started) / 1000).toFixed(0)} s in all)`;
-	console.log(report);
-	const folder = resolve(REPO_ROOT, 'bench/results');
-	mkdirSync(folder, { recursive: true });
-	const name = `n8n-${machine.date.replace(/[:]/g, '-')}`;
-	writeFileSync(resolve(folder, `${name}.json`), JSON.stringify(raw, null, 2));
-	writeFileSync(resolve(folder, `${name}.md`), `${report}\n`);
+	console.log(report(sections));
+	write(raw, sections);
 }
 
 main().catch((error: Error) => {

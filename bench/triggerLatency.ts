@@ -35,20 +35,23 @@ export interface TriggerFigures {
 }
 
 /** Adds the burst's runs while the emulator holds every run, so nothing ends before `release`. */
-async function heldGroup(emulator: EmulatorProcess) {
+export async function heldGroup(emulator: EmulatorProcess, runs = BURST_RUNS) {
 	const groupId = await createGroup(emulator.url);
 	await emulator.hold(true);
 	const runIds = await addRunsSequentially(
 		emulator.url,
 		groupId,
-		runInputs(companies(BURST_RUNS)),
+		runInputs(companies(runs)),
 		BURST_RUNS,
 	);
 	return { groupId, runIds, release: async () => await emulator.hold(false) };
 }
 
 /** run_id -> the epoch ms the emulator stamped when the run ended (`modified_at`). */
-async function endTimes(emulator: EmulatorProcess, groupId: string): Promise<Map<string, number>> {
+export async function endTimes(
+	emulator: EmulatorProcess,
+	groupId: string,
+): Promise<Map<string, number>> {
 	const runs = runsFromStream((await runsStreamBytes(emulator.url, groupId, '')).toString());
 	const ended = new Map<string, number>();
 	for (const [runId, run] of runs)

@@ -21,6 +21,12 @@ import { API_KEY } from '../lib/emulatorProcess';
 export interface BenchN8n {
 	version: string;
 	pid: number;
+	url: string;
+	api: N8nApi;
+	/** Saves a workflow with its nodes' parameters changed by `patch` (public API). */
+	save(workflowId: string, patch: (node: WorkflowNode) => void): Promise<void>;
+	/** The server's output so far. */
+	log(): string;
 	/**
 	 * Runs a saved workflow manually, its nodes' parameters changed by `patch` first (n8n runs the
 	 * workflow data it is sent), and waits for the execution to end. The server's peak RSS during
@@ -75,20 +81,27 @@ export async function startBenchN8n(
 		await api.setupOwner(E2E_OWNER);
 		await api.createApiKey();
 		const pid = instance.serverPid!;
+		const save = async (workflowId: string, patch: (node: WorkflowNode) => void) => {
+			const saved = await api.public<WorkflowJson>('GET', `/workflows/${workflowId}`);
+			saved.nodes.forEach(patch);
+			const { name, nodes, connections, settings } = saved;
+			await api.public('PUT', `/workflows/${workflowId}`, {
+				name,
+				nodes,
+				connections,
+				settings: { executionOrder: settings?.executionOrder ?? 'v1' },
+			});
+		};
 		return {
 			version: build.version,
 			pid,
+			url: instance.url,
+			api,
+			save,
+			log: () => instance.currentLog,
 			async run(workflowId, startNode, patch, timeoutMs = 600_000) {
-				// n8n runs the saved workflow: save the changed parameters first (public API).
-				const saved = await api.public<WorkflowJson>('GET', `/workflows/${workflowId}`);
-				saved.nodes.forEach(patch);
-				const { name, nodes, connections, settings } = saved;
-				await api.public('PUT', `/workflows/${workflowId}`, {
-					name,
-					nodes,
-					connections,
-					settings: { executionOrder: settings?.executionOrder ?? 'v1' },
-				});
+				// n8n runs the saved workflow: save the changed parameters first.
+				await save(workflowId, patch);
 				const workflowData = await api.rest<WorkflowJson>('GET', `/workflows/${workflowId}`);
 				writeFileSync(`/proc/${pid}/clear_refs`, '5');
 				const rssBefore = statusKb(pid, 'VmRSS');

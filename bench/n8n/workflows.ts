@@ -1,7 +1,11 @@
 // The workflows the real-n8n bench runs: a manual trigger, a Code node making the rows (Add Runs
 // only), and the Parallel node. Group IDs, row counts and options are set per measurement.
 import { EMULATOR_CREDENTIAL } from '../../test/e2e/harness/credentials';
-import { ACTION_NODE_TYPE, CREDENTIAL_TYPE } from '../../test/e2e/harness/workflows';
+import {
+	ACTION_NODE_TYPE,
+	CREDENTIAL_TYPE,
+	TRIGGER_NODE_TYPE,
+} from '../../test/e2e/harness/workflows';
 import type { WorkflowJson, WorkflowNode } from '../../test/e2e/harness/workflows';
 
 export const START = 'Start';
@@ -71,5 +75,65 @@ export const BENCH_WORKFLOWS: WorkflowJson[] = [
 			parallel({ resource: 'taskGroup', operation: 'getResults', taskGroupId: 'tgrp_set_per_run' }),
 		],
 		connections: { [START]: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
+	},
+];
+
+export const TRIGGER_WORKFLOW = 'BenchN8nTrigger1';
+export const WEBHOOK_WORKFLOW = 'BenchN8nWebhook1';
+export const WEBHOOK_PATH = 'bench-burst';
+
+const done: WorkflowNode = {
+	id: 'bench-done',
+	name: 'Done',
+	type: 'n8n-nodes-base.noOp',
+	typeVersion: 1,
+	position: [400, 0],
+	parameters: {},
+};
+
+/** The package's trigger (defaults: run completed, outputs fetched, simplified) and the webhook baseline. */
+export const TRIGGER_WORKFLOWS: WorkflowJson[] = [
+	{
+		id: TRIGGER_WORKFLOW,
+		name: 'bench: trigger',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: 'bench-trigger',
+				name: NODE,
+				type: TRIGGER_NODE_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { taskGroupId: 'tgrp_set_per_run', events: ['runCompleted'] },
+				credentials: { [CREDENTIAL_TYPE]: { ...EMULATOR_CREDENTIAL } },
+			},
+			done,
+		],
+		connections: { [NODE]: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+	},
+	{
+		id: WEBHOOK_WORKFLOW,
+		name: 'bench: webhook',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: 'bench-webhook',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: 'bench-burst-webhook',
+				parameters: {
+					httpMethod: 'POST',
+					path: WEBHOOK_PATH,
+					responseMode: 'onReceived',
+					options: {},
+				},
+			},
+			done,
+		],
+		connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 	},
 ];
