@@ -11,8 +11,10 @@ import { BURST_RUNS, BURST_SPEED, endTimes, heldGroup } from '../triggerLatency'
 import type { BenchN8n } from './instance';
 import { NODE, TRIGGER_WORKFLOW, WEBHOOK_PATH, WEBHOOK_WORKFLOW } from './workflows';
 
+/** BENCH_TRIGGER_BURST: a larger burst shows where n8n's database gives up (default 1,000). */
+export const BURST = Number(process.env.BENCH_TRIGGER_BURST ?? BURST_RUNS);
 /** How long a burst may take to become executions before the count is taken as it is. */
-const SETTLE_MS = 300_000;
+const SETTLE_MS = 600_000;
 const EVENTS_ROUTE = 'GET /tasks/groups/:id/events';
 
 export interface BurstFigures {
@@ -26,6 +28,8 @@ export interface BurstFigures {
 	/** Lines of n8n's log during the burst that report a failure (e.g. the SQLite lock timing out). */
 	n8nErrors: number;
 	firstError?: string;
+	/** Emits the trigger made again because n8n rejected them. */
+	reEmits: number;
 	/** Webhook calls that got no answer. */
 	refused?: number;
 }
@@ -71,16 +75,21 @@ const lastId = async (n8n: BenchN8n, workflowId: string) =>
 const FAILURE_LINE = /timeout waiting for lock|error|failed/i;
 
 /** Failure lines n8n logged after `from` (an offset in its log). */
-function n8nFailures(n8n: BenchN8n, from: number): { n8nErrors: number; firstError?: string } {
-	const lines = n8n
-		.log()
-		.slice(from)
-		.split('\n')
-		.filter((line) => FAILURE_LINE.test(line));
-	return { n8nErrors: lines.length, firstError: lines[0]?.slice(0, 200) };
+function n8nFailures(
+	n8n: BenchN8n,
+	from: number,
+): { n8nErrors: number; firstError?: string; reEmits: number } {
+	const all = n8n.log().slice(from).split('\n');
+	const lines = all.filter((line) => FAILURE_LINE.test(line));
+	// The trigger's warning for each emit n8n could not run (see Emitter).
+	const reEmits = all.filter((line) => line.includes('emitting it again')).length;
+	return { n8nErrors: lines.length, firstError: lines[0]?.slice(0, 200), reEmits };
 }
 
-function figures(lags: number[], executions: Listed[]): Omit<BurstFigures, 'n8nErrors'> {
+function figures(
+	lags: number[],
+	executions: Listed[],
+): Omit<BurstFigures, 'n8nErrors' | 'reEmits'> {
 	const statuses: Record<string, number> = {};
 	for (const e of executions) statuses[e.status] = (statuses[e.status] ?? 0) + 1;
 	const starts = executions.map((e) => Date.parse(e.startedAt ?? '')).filter(Number.isFinite);
@@ -147,17 +156,17 @@ async function triggerOnce(
 	}
 }
 
-async function webhookOnce(n8n: BenchN8n, spreadMs: number): Promise<BurstFigures> {
+async function webhookOnce(n8n: BenchN8n, calls: number, spreadMs: number): Promise<BurstFigures> {
 	const afterId = await lastId(n8n, WEBHOOK_WORKFLOW);
 	const logFrom = n8n.log().length;
 	const sentAt = new Map<string, number>();
-	const calls: Array<Promise<unknown>> = [];
+	const sent: Array<Promise<unknown>> = [];
 	const started = Date.now();
-	for (let i = 0; i < BURST_RUNS; i++) {
-		const due = started + (i * spreadMs) / BURST_RUNS;
+	for (let i = 0; i < calls; i++) {
+		const due = started + (i * spreadMs) / calls;
 		if (due > Date.now()) await sleep(due - Date.now());
 		sentAt.set(String(i), Date.now());
-		calls.push(
+		sent.push(
 			fetch(`${n8n.url}/webhook/${WEBHOOK_PATH}`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
@@ -165,9 +174,9 @@ async function webhookOnce(n8n: BenchN8n, spreadMs: number): Promise<BurstFigure
 			}).then(async (response) => await response.arrayBuffer()),
 		);
 	}
-	const answers = await Promise.allSettled(calls);
+	const answers = await Promise.allSettled(sent);
 	const refused = answers.filter((a) => a.status === 'rejected').length;
-	const executions = await settle(n8n, WEBHOOK_WORKFLOW, afterId, BURST_RUNS - refused);
+	const executions = await settle(n8n, WEBHOOK_WORKFLOW, afterId, calls - refused);
 	const lags = await lagsOf(
 		n8n,
 		executions,
@@ -206,8 +215,8 @@ export async function triggerLagAt(
 	const trickle: BurstFigures[] = [];
 	try {
 		for (let rep = 0; rep < reps; rep++) {
-			trigger.push(await triggerOnce(n8n, emulator, BURST_RUNS, BURST_SPEED));
-			webhook.push(await webhookOnce(n8n, spreadMs));
+			trigger.push(await triggerOnce(n8n, emulator, BURST, BURST_SPEED));
+			webhook.push(await webhookOnce(n8n, BURST, spreadMs));
 			trickle.push(await triggerOnce(n8n, emulator, TRICKLE_RUNS, TRICKLE_SPEED));
 			console.error(
 				`bench:n8n trigger rep ${rep + 1}: trigger median ${trigger[rep].medianMs} ms (${trigger[rep].succeeded} ok), webhook median ${webhook[rep].medianMs} ms (${webhook[rep].succeeded} ok), trickle median ${trickle[rep].medianMs} ms (${trickle[rep].succeeded} ok)`,
