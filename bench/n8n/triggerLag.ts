@@ -1,4 +1,4 @@
-/* eslint-disable no-console -- benchmarks run in Node, not in n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- benchmarks run in Node, not in n8n */
 // The trigger in real n8n: 1,000 runs of a group end within ~0.5 s while the package's trigger is
 // active in an n8n server; each run's lag is its execution's startedAt (n8n's record) minus the
 // run's end (`modified_at`, stamped by the emulator). Beside it, n8n's own cost of 1,000 starts:
