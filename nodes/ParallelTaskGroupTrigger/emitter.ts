@@ -11,12 +11,22 @@ import { backoffDelayMs, POLICY } from '../shared/transport/policy';
  * times in all, the last time as a plain emit: n8n drops a key it has executed, so a rejection
  * that came although the execution exists cannot run it twice.
  *
+ * The done promise also says when an execution has ended: at most POLICY.trigger.emits.maxInFlight
+ * executions are under way at once (`room` waits for a place), so a burst of thousands of runs
+ * ending together reaches n8n at the pace it runs them instead of queueing thousands of database
+ * writes at once (SQLite gives up on a write after 60 s and leaves the execution unfinished). A
+ * place is freed when its execution ends or after POLICY.trigger.emits.holdMs, whichever is first.
+ *
  * Without keys (n8n 1.x, or the option off) emits stay plain: n8n 1.x rejects a done promise only
  * when the execution it looks up has already ended, and leaves it pending when creating it
  * failed. Engine 2.0 workflows refuse emits with a done promise, so they get plain ones too.
  */
 export class Emitter {
 	private readonly acknowledged: boolean;
+
+	private inFlight = 0;
+
+	private readonly waiting: Array<() => void> = [];
 
 	constructor(
 		private readonly context: ITriggerFunctions,
@@ -26,6 +36,29 @@ export class Emitter {
 		const settings = keyed ? context.getWorkflowSettings?.() : undefined;
 		this.acknowledged =
 			keyed && (settings as { engineType?: string } | undefined)?.engineType !== 'v2';
+		signal?.addEventListener('abort', () => this.waiting.splice(0).forEach((wake) => wake()), {
+			once: true,
+		});
+	}
+
+	/** Waits for a place among the executions under way (at once when there is one, or stopped). */
+	async room(): Promise<void> {
+		while (this.inFlight >= POLICY.trigger.emits.maxInFlight && !this.signal?.aborted)
+			await new Promise<void>((wake) => this.waiting.push(wake));
+	}
+
+	/** Takes a place until the execution ends, or for POLICY.trigger.emits.holdMs at most. */
+	private hold(done: Promise<unknown>): void {
+		this.inFlight++;
+		let held = true;
+		const free = () => {
+			if (!held) return;
+			held = false;
+			this.inFlight--;
+			this.waiting.shift()?.();
+		};
+		done.then(free, free);
+		void pause(POLICY.trigger.emits.holdMs).then(free);
 	}
 
 	emit(items: INodeExecutionData[][], key: string | undefined): void {
@@ -43,6 +76,7 @@ export class Emitter {
 			return;
 		}
 		const done = this.context.helpers.createDeferredPromise<IRun>();
+		this.hold(done.promise);
 		this.context.emit(items, undefined, done, key);
 		done.promise.catch(async (error: unknown) => {
 			// A cancelled execution existed: nothing to make again.

@@ -317,6 +317,8 @@ export class GroupListener {
 		);
 		const records = toEmit.length ? await this.details.complete(toEmit) : new Map();
 		for (const { event, replaying, emit } of steps) {
+			// Before the cursor moves: a stop while waiting leaves this event to the next connection.
+			await this.emitter.room();
 			if (this.stopped) return;
 			const cursorBefore = this.state.cursor;
 			if (event.type === 'error') {
@@ -382,6 +384,7 @@ export class GroupListener {
 		const { run } = event;
 		if (!this.baseline?.has(run.run_id) || !this.selected(run)) return;
 		if (this.state.wasEmitted(run.run_id)) return;
+		await this.emitter.room();
 		// A completed run read without its output (not ready yet) waits for it like any other.
 		const lacksOutput =
 			this.settings.details.includeOutput && run.status === 'completed' && !event.output;

@@ -28,7 +28,9 @@ export interface Emission {
 	/** Whether n8n turned it into an execution (not a duplicate key, not lost). */
 	executed: boolean;
 	/** Whether it came with a done promise, and what n8n did with it. */
-	done?: 'resolved' | 'rejected';
+	done?: 'resolved' | 'rejected' | 'pending';
+	/** Done promises of earlier emits not settled yet when this one came (executions under way). */
+	underWay: number;
 }
 
 /**
@@ -51,6 +53,11 @@ export interface HostModel {
 	rejects?: (emitIndex: number, emission: Emission) => boolean;
 	/** Whether the workflow runs on Engine 2.0, which refuses emits with a done promise. */
 	engineV2?: boolean;
+	/**
+	 * Executions that take their time: done promises are kept in `pendingDone` instead of being
+	 * resolved at once, for the test to resolve (or never).
+	 */
+	holdDone?: boolean;
 }
 
 export const n8nHost = (deduplicationKeys = true): HostModel => ({
@@ -64,6 +71,8 @@ export interface TriggerHandle {
 	/** The emits n8n turned into executions (see HostModel). */
 	executions(): Emission[];
 	errors: Error[];
+	/** Done promises the host keeps (HostModel.holdDone), oldest first; resolve to end them. */
+	pendingDone: Array<() => void>;
 	response: ITriggerResponse | undefined;
 	/** The workflow's static data as n8n last saved it: at each emit, as n8n does. */
 	savedStaticData: IDataObject;
@@ -137,6 +146,7 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 		emissions: [],
 		executions: () => handle.emissions.filter((emission) => emission.executed),
 		errors: [],
+		pendingDone: [],
 		response: undefined,
 		savedStaticData: structuredClone(options.staticData ?? {}),
 		close: async () => await handle.response?.closeFunction?.(),
@@ -146,7 +156,13 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 	};
 	const record = (items: INodeExecutionData[][], deduplicationKey?: string, done?: Done) => {
 		saveStaticData();
-		const emission: Emission = { items, deduplicationKey, at: Date.now(), executed: false };
+		const emission: Emission = {
+			items,
+			deduplicationKey,
+			at: Date.now(),
+			executed: false,
+			underWay: handle.pendingDone.length,
+		};
 		const index = handle.emissions.length;
 		handle.emissions.push(emission);
 		if (done && host.engineV2) {
@@ -168,7 +184,14 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 			emission.executed = true;
 		}
 		// Resolved when the execution ended, or at once for a duplicate key (n8n 2.x).
-		if (done) {
+		if (done && host.holdDone && emission.executed) {
+			emission.done = 'pending';
+			const end = () => {
+				emission.done = 'resolved';
+				done.resolve(undefined);
+			};
+			handle.pendingDone.push(end);
+		} else if (done) {
 			emission.done = 'resolved';
 			done.resolve(undefined);
 		}

@@ -257,3 +257,40 @@ describe('Emits n8n says it could not run (a rejected done promise)', () => {
 		expect(trigger.emissions.filter((e) => e.done !== undefined)).toEqual([]);
 	});
 });
+
+describe('Executions under way at once (n8n 2.20+, keys on)', () => {
+	const { emits } = POLICY.trigger;
+	const saved = { ...emits };
+	beforeAll(() => Object.assign(emits, { maxInFlight: 3 }));
+	afterAll(() => Object.assign(emits, saved));
+
+	it('emits the next run only when one of POLICY.trigger.emits.maxInFlight executions ends', async () => {
+		const group = await newGroup(emulator);
+		const host: HostModel = { ...n8nHost(), holdDone: true };
+		const trigger = await activate({ parameters: parameters(group), host });
+		const ids = await runIdsOf(group, 8);
+		for (let emitted = 3; emitted <= 8; emitted++) {
+			await until(() => trigger.emissions.length >= emitted, `${emitted} emits`);
+			// Ending one execution lets exactly one more emit through.
+			trigger.pendingDone.shift()!();
+		}
+		await until(() => executedRunIds(trigger).length >= 8, '8 executions');
+		expectExactlyOnce(executedRunIds(trigger), ids);
+		expect(Math.max(...trigger.emissions.map((e) => e.underWay))).toBe(3 - 1);
+	});
+
+	it('frees a place after POLICY.trigger.emits.holdMs when n8n never says the execution ended', async () => {
+		Object.assign(emits, { holdMs: 50 });
+		try {
+			const group = await newGroup(emulator);
+			const host: HostModel = { ...n8nHost(), holdDone: true };
+			const trigger = await activate({ parameters: parameters(group), host });
+			const ids = await runIdsOf(group, 7);
+			await until(() => executedRunIds(trigger).length >= 7, '7 executions');
+			expectExactlyOnce(executedRunIds(trigger), ids);
+			expect(trigger.pendingDone).toHaveLength(7);
+		} finally {
+			Object.assign(emits, { holdMs: saved.holdMs });
+		}
+	});
+});

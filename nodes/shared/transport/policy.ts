@@ -136,6 +136,11 @@ export const POLICY = {
 		// again 1, 2, 4, 8 s apart (with jitter), 5 tries in all, the last one a plain emit. About
 		// 15 s at most, time for a database that timed out under a burst to catch up.
 		reEmit: { attempts: 5, backoff: { baseDelayMs: 1_000, maxDelayMs: 8_000 } as Backoff },
+		// Executions under way at once from one trigger (n8n 2.20+, keys on): n8n with SQLite runs
+		// 15-20 a second on 2 cores, so 100 is a queue of about 5 s, far from SQLite's 60-s limit
+		// on waiting for its write lock. A place is freed when the execution ends, or after holdMs
+		// (a long workflow, or an n8n that never says), so a burst waits `holdMs` per 100 runs at most.
+		emits: { maxInFlight: 100, holdMs: 60_000 },
 		replay: {
 			maxEmits: 100,
 			// n8n turns an emit into an execution within seconds; a minute covers a slow database.
