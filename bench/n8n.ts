@@ -383,6 +383,14 @@ async function main() {
 	};
 	const emulator = await startEmulatorProcess({ latencyMs: LATENCY_MS, speed: 1 });
 	let n8n: BenchN8n | undefined;
+	// Ctrl+C stops n8n and the emulator too, not only this process.
+	const interrupted = async () => {
+		await n8n?.close();
+		await emulator.close();
+		process.exit(130);
+	};
+	process.once('SIGINT', () => void interrupted());
+	process.once('SIGTERM', () => void interrupted());
 	const sections: string[] = [];
 	const raw: Record<string, unknown> = { machine };
 	try {
