@@ -304,19 +304,29 @@ function triggerTable(real: TriggerLagResult, harness: TriggerFigures): string {
 			.map((f) => {
 				const total = Object.values(f.statuses).reduce((a, b) => a + b, 0);
 				const listed = Object.entries(f.statuses).map(([status, n]) => `${n} ${status}`);
-				if (total < expected) listed.push(`${expected - total} missing`);
+				// Not listed as finished when the wait ended: still running, or never created.
+				if (total < expected) listed.push(`${expected - total} not finished`);
 				return listed.join(', ');
 			})
 			.join(' / ');
 	const floor = harness.eventArrival.medianMs + harness.roundTripMs;
 	const realMedian = med(real.trigger, (f) => f.medianMs);
 	return markdownTable(
-		['Way', 'Median lag', 'p99', 'Executions', 'Runs', 'Compared in this run'],
+		[
+			'Way',
+			'Median lag (start)',
+			'p99',
+			'Median to end',
+			'Executions',
+			'Runs',
+			'Compared in this run',
+		],
 		[
 			[
 				`trigger in real n8n, ${count(BURST)} runs: execution startedAt - run end`,
 				ms(realMedian),
 				ms(med(real.trigger, (f) => f.p99Ms)),
+				ms(med(real.trigger, (f) => f.endMedianMs)),
 				`${statuses(real.trigger)}; burst run in ${ms(med(real.trigger, (f) => f.spanMs))}; n8n failure log lines ${real.trigger.map((f) => f.n8nErrors).join(' / ')}; re-emits ${real.trigger.map((f) => f.reEmits).join(' / ')}`,
 				`${real.trigger.length}`,
 				`${ms(realMedian - floor)} above the floor`,
@@ -325,6 +335,7 @@ function triggerTable(real: TriggerLagResult, harness: TriggerFigures): string {
 				`trigger in real n8n, ${TRICKLE_RUNS} runs ending over ~3-18 s (n8n keeps up)`,
 				ms(med(real.trickle, (f) => f.medianMs)),
 				ms(med(real.trickle, (f) => f.p99Ms)),
+				ms(med(real.trickle, (f) => f.endMedianMs)),
 				`${statuses(real.trickle, TRICKLE_RUNS)}`,
 				`${real.trickle.length}`,
 				`${ms(med(real.trickle, (f) => f.medianMs) - floor)} above the floor`,
@@ -333,6 +344,7 @@ function triggerTable(real: TriggerLagResult, harness: TriggerFigures): string {
 				`n8n's own: ${count(BURST)} webhook calls over 0.5 s, startedAt - call sent`,
 				ms(med(real.webhook, (f) => f.medianMs)),
 				ms(med(real.webhook, (f) => f.p99Ms)),
+				ms(med(real.webhook, (f) => f.endMedianMs)),
 				`${statuses(real.webhook)}; burst run in ${ms(med(real.webhook, (f) => f.spanMs))}; n8n failure log lines ${real.webhook.map((f) => f.n8nErrors).join(' / ')}`,
 				`${real.webhook.length}`,
 				'',
@@ -342,12 +354,14 @@ function triggerTable(real: TriggerLagResult, harness: TriggerFigures): string {
 				ms(harness.node.medianMs),
 				ms(harness.node.p99Ms),
 				'',
+				'',
 				`${harness.node.reps}`,
 				`${ms(harness.node.medianMs - floor)} above the floor`,
 			],
 			[
 				'floor: plain events reader arrival + one GET /result alone',
 				ms(floor),
+				'',
 				'',
 				'',
 				`${harness.eventArrival.reps}`,

@@ -19,6 +19,8 @@ const EVENTS_ROUTE = 'GET /tasks/groups/:id/events';
 
 export interface BurstFigures {
 	medianMs: number;
+	/** Median of execution stoppedAt minus the run's end (or the call): when the work was done. */
+	endMedianMs: number;
 	p99Ms: number;
 	/** Executions that ended with success, and the rest by status. */
 	succeeded: number;
@@ -87,7 +89,7 @@ function n8nFailures(
 }
 
 function figures(
-	lags: number[],
+	{ lags, endLags }: { lags: number[]; endLags: number[] },
 	executions: Listed[],
 ): Omit<BurstFigures, 'n8nErrors' | 'reEmits'> {
 	const statuses: Record<string, number> = {};
@@ -97,6 +99,7 @@ function figures(
 	return {
 		medianMs: median(lags),
 		p99Ms: quantile(lags, 0.99),
+		endMedianMs: median(endLags),
 		succeeded: statuses.success ?? 0,
 		statuses,
 		spanMs: Math.max(...stops) - Math.min(...starts),
@@ -110,15 +113,18 @@ async function lagsOf(
 	startNode: string,
 	keyOf: (json: Record<string, unknown>) => string,
 	sentAt: Map<string, number>,
-): Promise<number[]> {
+): Promise<{ lags: number[]; endLags: number[] }> {
 	const lags: number[] = [];
+	const endLags: number[] = [];
 	for (const listed of executions.filter((e) => e.status === 'success')) {
 		const execution = await n8n.api.execution(listed.id);
 		const json = execution.run.runData[startNode]?.[0]?.data?.main?.[0]?.[0]?.json ?? {};
 		const at = sentAt.get(keyOf(json));
-		if (at !== undefined) lags.push(Date.parse(execution.startedAt) - at);
+		if (at === undefined) continue;
+		lags.push(Date.parse(execution.startedAt) - at);
+		if (execution.stoppedAt) endLags.push(Date.parse(execution.stoppedAt) - at);
 	}
-	return lags;
+	return { lags, endLags };
 }
 
 /** One burst: `runs` runs that end over (10-60 s) x `speed`, with the trigger listening. */
