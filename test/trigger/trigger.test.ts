@@ -214,6 +214,9 @@ describe('Parallel Task Group Trigger', () => {
 		const catchingUp = await activate(parameters(group));
 		await emitted(catchingUp, 4);
 		expectExactlyOnce(executedRunIds(catchingUp), before);
+		// Closed first: both have the same workflow and node IDs, so the same deduplication keys,
+		// and whichever emitted a later run first would take its execution from the other.
+		await catchingUp.close();
 
 		const fromNow = await activate(parameters(group, { includeEarlier: false }));
 		const after = await runIdsOf(group, 2);
