@@ -24,7 +24,12 @@ import { backoffDelayMs, POLICY } from '../shared/transport/policy';
 export class Emitter {
 	private readonly acknowledged: boolean;
 
-	private inFlight = 0;
+	/** Executions under way: an id per acknowledged emit, and when it was made, oldest first. */
+	private readonly held = new Map<number, number>();
+
+	private nextId = 0;
+
+	private sweeping = false;
 
 	private readonly waiting: Array<() => void> = [];
 
@@ -43,22 +48,40 @@ export class Emitter {
 
 	/** Waits for a place among the executions under way (at once when there is one, or stopped). */
 	async room(): Promise<void> {
-		while (this.inFlight >= POLICY.trigger.emits.maxInFlight && !this.signal?.aborted)
+		while (this.held.size >= POLICY.trigger.emits.maxInFlight && !this.signal?.aborted)
 			await new Promise<void>((wake) => this.waiting.push(wake));
 	}
 
 	/** Takes a place until the execution ends, or for POLICY.trigger.emits.holdMs at most. */
 	private hold(done: Promise<unknown>): void {
-		this.inFlight++;
-		let held = true;
-		const free = () => {
-			if (!held) return;
-			held = false;
-			this.inFlight--;
-			this.waiting.shift()?.();
-		};
+		const id = this.nextId++;
+		this.held.set(id, Date.now());
+		const free = () => this.free(id);
 		done.then(free, free);
-		void pause(POLICY.trigger.emits.holdMs).then(free);
+		void this.sweep();
+	}
+
+	private free(id: number): void {
+		if (this.held.delete(id)) this.waiting.shift()?.();
+	}
+
+	/** Frees the places held longer than holdMs: one timer at a time, while places are held. */
+	private async sweep(): Promise<void> {
+		if (this.sweeping) return;
+		this.sweeping = true;
+		try {
+			const { holdMs } = POLICY.trigger.emits;
+			while (this.held.size && !this.signal?.aborted) {
+				const [[, oldest]] = this.held;
+				await pause(oldest + holdMs - Date.now(), this.signal);
+				for (const [id, since] of this.held) {
+					if (since + holdMs > Date.now()) break;
+					this.free(id);
+				}
+			}
+		} finally {
+			this.sweeping = false;
+		}
 	}
 
 	emit(items: INodeExecutionData[][], key: string | undefined): void {
@@ -89,7 +112,8 @@ export class Emitter {
 					reason: (error as Error)?.message ?? String(error),
 				},
 			);
-			await pause(backoffDelayMs(attempt - 1, backoff), this.signal);
+			// No abort signal here: each waiting re-emit would add a listener to the trigger's one.
+			await pause(backoffDelayMs(attempt - 1, backoff));
 			if (!this.signal?.aborted) this.attempt(items, key, attempt + 1);
 		});
 	}
