@@ -36,11 +36,14 @@ export function prepareItems(
 ): PreparedItems {
 	const prepared = prepareRuns(context, items, marker.key);
 	const failures = new Map<number, ItemError>();
-	for (const entry of prepared) if (!entry.ok) failures.set(entry.itemIndex, entry.error);
+	const runs: PreparedRun[] = [];
+	for (const entry of prepared) {
+		if (entry.ok) runs.push(entry.run);
+		else failures.set(entry.itemIndex, entry.error);
+	}
 	// As a tool (1.1), a refused item is the model's answer: it reads what to do differently.
 	if (failures.size && !context.continueOnFail() && !shapedTool(context))
 		throw [...failures.values()][0];
-	const runs = prepared.flatMap((entry) => (entry.ok ? [entry.run] : []));
 	return { runs, failures, itemCount: items.length };
 }
 

@@ -25,6 +25,8 @@ export class ParameterReader {
 
 	private readonly derivedConstants = new Map<string, unknown>();
 
+	private readonly filledIn = new Map<string, boolean>();
+
 	/** The raw parameters, read once: n8n's getNode() deep-copies the whole node at every call. */
 	private readonly raw: unknown;
 
@@ -56,9 +58,12 @@ export class ParameterReader {
 
 	/** Whether the parameter is filled in (before expressions are resolved). */
 	isSet(name: string): boolean {
-		return this.derive(`isSet:${name}`, [], () => {
+		let set = this.filledIn.get(name);
+		if (set === undefined) {
 			const raw = rawValue(this.raw, name);
-			return raw !== undefined && raw !== null && raw !== '' && raw !== '=';
-		});
+			set = raw !== undefined && raw !== null && raw !== '' && raw !== '=';
+			this.filledIn.set(name, set);
+		}
+		return set;
 	}
 }

@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { ITEM_KEY_METADATA } from '../../shared/models';
-import type { TaskRunInput, TaskSpec } from '../../shared/models';
+import type { Metadata, TaskRunInput, TaskSpec } from '../../shared/models';
 import { isKnownProcessor, PROCESSOR_NAMES } from '../descriptions/processor';
 import { ItemProblem } from './itemProblem';
 import { MAX_SPEC_AND_INPUT_CHARS, MAX_SPEC_CHARS } from './limits';
@@ -180,17 +180,54 @@ function checkedTaskSpec(reader: ParameterReader, itemIndex: number, options: ID
 	});
 }
 
-/** Source policy, location and user metadata from Options, each computed once when constant. */
+/** What a run carries from Options besides its input and key. */
+type RunSettings = Omit<TaskRunInput, 'input' | 'processor' | 'metadata'> & { metadata: Metadata };
+
+const SETTINGS_PARAMETERS = [
+	'options.includeDomains',
+	'options.excludeDomains',
+	'options.afterDate',
+	'options.location',
+	'options.metadata',
+	'options.previousInteractionId',
+	'options.enableEvents',
+	'options.mcpServers',
+	'options.webhookUrl',
+];
+
+/** Source policy, location, metadata, MCP servers and webhook: computed once when constant. */
 function runSettings(reader: ParameterReader, options: IDataObject) {
-	return {
-		policy: reader.derive(
-			'sourcePolicy',
-			['options.includeDomains', 'options.excludeDomains', 'options.afterDate'],
-			() => sourcePolicy(options),
-		),
-		location: reader.derive('location', ['options.location'], () => countryCode(options)),
-		metadata: reader.derive('metadata', ['options.metadata'], () => userMetadata(options)),
-	};
+	return reader.derive('runSettings', SETTINGS_PARAMETERS, (): RunSettings => {
+		const settings: RunSettings = { metadata: userMetadata(options) };
+		const policy = sourcePolicy(options);
+		if (policy) settings.source_policy = policy;
+		const location = countryCode(options);
+		if (location) settings.advanced_settings = { location };
+		const previous = previousInteractionId(options);
+		if (previous) settings.previous_interaction_id = previous;
+		// Only sent when on: left out, Parallel's own default applies (on for pro and above).
+		if (options.enableEvents === true) settings.enable_events = true;
+		const servers = mcpServers(options);
+		if (servers) settings.mcp_servers = servers;
+		const webhook = userWebhook(options);
+		if (webhook) settings.webhook = webhook;
+		return settings;
+	});
+}
+
+function checkedProcessor(reader: ParameterReader, itemIndex: number): string {
+	return reader.derive('processor', ['processor'], () => {
+		const processor = String(reader.get<string>('processor', itemIndex, 'core') ?? '')
+			.trim()
+			.toLowerCase();
+		if (!isKnownProcessor(processor)) {
+			throw new ItemProblem(
+				`'Processor' is '${processor}', which Parallel does not offer`,
+				`Use one of: ${PROCESSOR_NAMES.join(', ')}.`,
+			);
+		}
+		return processor;
+	});
 }
 
 function prepareOne(
@@ -201,15 +238,7 @@ function prepareOne(
 	run: Mode,
 ): PreparedRun {
 	const options = reader.get<IDataObject>('options', itemIndex, {});
-	const processor = String(reader.get<string>('processor', itemIndex, 'core') ?? '')
-		.trim()
-		.toLowerCase();
-	if (!isKnownProcessor(processor)) {
-		throw new ItemProblem(
-			`'Processor' is '${processor}', which Parallel does not offer`,
-			`Use one of: ${PROCESSOR_NAMES.join(', ')}.`,
-		);
-	}
+	const processor = checkedProcessor(reader, itemIndex);
 	const input = inputFromItem(reader, itemIndex, item, run);
 	const { spec, specJson } = checkedTaskSpec(reader, itemIndex, options);
 	const inputLength = typeof input === 'string' ? input.length : JSON.stringify(input).length;
@@ -221,22 +250,20 @@ function prepareOne(
 	}
 	const userKey = reader.isSet('options.idempotencyKey');
 	const key = userKey ? submissionKey(options.idempotencyKey) : autoKey;
-	const { policy, location, metadata } = runSettings(reader, options);
-	const previous = previousInteractionId(options);
-	const servers = reader.derive('mcpServers', ['options.mcpServers'], () => mcpServers(options));
-	const webhook = reader.derive('webhook', ['options.webhookUrl'], () => userWebhook(options));
+	const settings = runSettings(reader, options);
 	const runInput: TaskRunInput = {
 		input,
 		processor,
-		metadata: { ...metadata, [ITEM_KEY_METADATA]: key },
-		...(policy ? { source_policy: policy } : {}),
-		...(location ? { advanced_settings: { location } } : {}),
-		...(previous ? { previous_interaction_id: previous } : {}),
-		// Only sent when on: left out, Parallel's own default applies (on for pro and above).
-		...(options.enableEvents === true ? { enable_events: true } : {}),
-		...(servers ? { mcp_servers: servers } : {}),
-		...(webhook ? { webhook } : {}),
+		metadata: { ...settings.metadata, [ITEM_KEY_METADATA]: key },
 	};
+	// The items share the settings' objects, which nothing changes after this.
+	if (settings.source_policy) runInput.source_policy = settings.source_policy;
+	if (settings.advanced_settings) runInput.advanced_settings = settings.advanced_settings;
+	if (settings.previous_interaction_id)
+		runInput.previous_interaction_id = settings.previous_interaction_id;
+	if (settings.enable_events) runInput.enable_events = true;
+	if (settings.mcp_servers) runInput.mcp_servers = settings.mcp_servers;
+	if (settings.webhook) runInput.webhook = settings.webhook;
 	return { itemIndex, input: runInput, spec, specJson, key, userKey };
 }
 

@@ -45,13 +45,10 @@ export async function execute(
 			);
 		}
 		const run = runs.get(itemIndex)!;
-		const json: IDataObject = {
-			...(keepInput ? item.json : {}),
-			run_id: run.runId,
-			taskgroup_id: taskGroupId,
-			status: run.status,
-			...(run.reused ? { reused: true } : {}),
-		};
+		const json: IDataObject = keepInput
+			? { ...item.json, run_id: run.runId, taskgroup_id: taskGroupId, status: run.status }
+			: { run_id: run.runId, taskgroup_id: taskGroupId, status: run.status };
+		if (run.reused) json.reused = true;
 		return { json, pairedItem: { item: itemIndex } };
 	});
 	return [output];
