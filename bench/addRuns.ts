@@ -69,15 +69,21 @@ export async function viaNode(
 	});
 }
 
-/** Plain POSTs of `batchSize` inputs, `concurrency` at a time. */
+/**
+ * Plain POSTs of `batchSize` inputs, `concurrency` at a time. `keyed`: each input carries a key in
+ * its metadata, as the node's runs do (a run is found again by it after a lost answer).
+ */
 export async function viaBatches(
 	emulator: EmulatorProcess,
 	batchSize: number,
 	concurrency: number,
 	count = ADD_RUNS_ITEMS,
+	keyed = false,
 ): Promise<Measured> {
 	const groupId = await createGroup(emulator.url);
-	const inputs = runInputs(companies(count));
+	const inputs = runInputs(companies(count)).map((input, index) =>
+		keyed ? { ...input, metadata: { n8n_key: `${groupId}:bench-node:0:${index}` } } : input,
+	);
 	let created = 0;
 	const measured = await measure(emulator, ADD_ROUTE, async () => {
 		await pool(Math.ceil(inputs.length / batchSize), concurrency, async (batch) => {

@@ -41,6 +41,9 @@ import {
 	GET_RESULTS_WORKFLOW,
 	NODE,
 	rowsCode,
+	SAME_ITEMS,
+	SAME_ITEMS_WORKFLOW,
+	sameItemsCode,
 	START,
 	TRIGGER_WORKFLOWS,
 } from './n8n/workflows';
@@ -63,6 +66,13 @@ interface Sample {
 	posts?: number;
 	rssGrowth?: number;
 	peakRss?: number;
+	/** Bytes of the node's output items as JSON. */
+	outputBytes?: number;
+	firstItem?: unknown;
+	/** From the node's start in real n8n: the first and last add-runs POST created, the last answer ended. */
+	firstPost?: number;
+	lastPost?: number;
+	lastAnswer?: number;
 }
 
 type Samples = Record<string, Sample[]>;
@@ -72,6 +82,10 @@ const summary = (list: Sample[]) => ({
 	posts: median(list.map((s) => s.posts ?? Number.NaN)),
 	rssGrowth: median(list.map((s) => s.rssGrowth ?? Number.NaN)),
 	peakRss: median(list.map((s) => s.peakRss ?? Number.NaN)),
+	outputBytes: median(list.map((s) => s.outputBytes ?? Number.NaN)),
+	firstPost: median(list.map((s) => s.firstPost ?? Number.NaN)),
+	lastPost: median(list.map((s) => s.lastPost ?? Number.NaN)),
+	lastAnswer: median(list.map((s) => s.lastAnswer ?? Number.NaN)),
 	reps: list.length,
 });
 
@@ -81,6 +95,7 @@ async function nodeInN8n(
 	workflowId: string,
 	patch: (node: WorkflowNode) => void,
 	expectedItems: number,
+	nodeName = NODE,
 ): Promise<Sample> {
 	const before = (await emulator.counters()).requests[ADD_ROUTE] ?? 0;
 	const { execution, rssBefore, peakRss } = await n8n.run(workflowId, START, patch);
@@ -88,17 +103,41 @@ async function nodeInN8n(
 		throw new Error(
 			`n8n execution ${execution.id}: ${execution.status} ${execution.run.error?.message}`,
 		);
-	const task = execution.run.runData[NODE]?.[0];
-	const items = task?.data?.main?.[0]?.length ?? 0;
-	if (!task || items !== expectedItems)
-		throw new Error(`n8n execution ${execution.id}: ${items} items, not ${expectedItems}`);
+	const task = execution.run.runData[nodeName]?.[0];
+	const output = task?.data?.main?.[0] ?? [];
+	if (!task || output.length !== expectedItems)
+		throw new Error(`n8n execution ${execution.id}: ${output.length} items, not ${expectedItems}`);
 	const posts = ((await emulator.counters()).requests[ADD_ROUTE] ?? 0) - before;
-	return { ms: task.executionTime, posts, rssGrowth: peakRss - rssBefore, peakRss };
+	// The node's POSTs, placed against its start (both epoch ms in the n8n process).
+	const during = (times: number[]) =>
+		times
+			.filter((at) => at >= task.startTime - 1 && at <= task.startTime + task.executionTime + 1)
+			.map((at) => at - task.startTime);
+	const { starts, ends } = n8n.posts();
+	const [postStarts, postEnds] = [during(starts), during(ends)];
+	return {
+		ms: task.executionTime,
+		posts,
+		firstPost: postStarts.length ? Math.min(...postStarts) : undefined,
+		lastPost: postStarts.length ? Math.max(...postStarts) : undefined,
+		lastAnswer: postEnds.length ? Math.max(...postEnds) : undefined,
+		rssGrowth: peakRss - rssBefore,
+		peakRss,
+		outputBytes: Buffer.byteLength(JSON.stringify(output.map((item) => item.json))),
+		firstItem: output[0]?.json,
+	};
 }
 
 /** Add Runs of `size` items: in real n8n (default, and Concurrent Requests 10), in the harness, and the two baselines. */
 async function addRunsAt(n8n: BenchN8n, emulator: EmulatorProcess, size: number, reps: number) {
-	const samples: Samples = { n8n: [], n8nC10: [], harness: [], limit: [], seed: [] };
+	const samples: Samples = {
+		n8n: [],
+		n8nC10: [],
+		harness: [],
+		limit: [],
+		limitKeyed: [],
+		seed: [],
+	};
 	const inN8n = async (concurrency?: number) => {
 		await emulator.reset();
 		const groupId = await createGroup(emulator.url);
@@ -132,6 +171,9 @@ async function addRunsAt(n8n: BenchN8n, emulator: EmulatorProcess, size: number,
 		if (size === 10_000) samples.n8nC10.push(await inN8n(10));
 		samples.harness.push(await fresh(() => viaNode(emulator, size)));
 		samples.limit.push(await fresh(() => viaBatches(emulator, MAX_BATCH, size / MAX_BATCH, size)));
+		samples.limitKeyed.push(
+			await fresh(() => viaBatches(emulator, MAX_BATCH, size / MAX_BATCH, size, true)),
+		);
 		if (rep === 0 || size <= 10_000)
 			samples.seed.push(await fresh(() => viaBatches(emulator, SEED_BATCH, 1, size)));
 		console.error(`bench:n8n addRuns ${size} rep ${rep + 1}: n8n ${ms(samples.n8n[rep].ms)}`);
@@ -173,11 +215,60 @@ async function getResultsAt(n8n: BenchN8n, emulator: EmulatorProcess, reps: numb
 			},
 			items,
 		);
+	// n8n's own share: the same number of items, shaped like the node's first one, from a Code node.
+	const sameItems = (template: unknown, items: number) =>
+		nodeInN8n(
+			n8n,
+			emulator,
+			SAME_ITEMS_WORKFLOW,
+			(node) => {
+				if (node.name === SAME_ITEMS) node.parameters.jsCode = sameItemsCode(template, items);
+			},
+			items,
+			SAME_ITEMS,
+		);
+	// Each n8n figure comes from a restarted server after one untimed run of 1,000 items: in a
+	// server that ran a large execution before, freed heap stays resident and hides the growth.
+	const afterRestart = async (warmUp: () => Promise<Sample>, measure: () => Promise<Sample>) => {
+		await n8n.restart();
+		await warmUp();
+		return await measure();
+	};
+	// The same node with the execution not saved: the growth without n8n writing the record.
+	const READS = 'GET /tasks/groups/:id/runs';
+	const unsaved = async () => {
+		const before = (await emulator.counters()).requests[READS] ?? 0;
+		const { rssBefore, peakRss } = await n8n.runUnsaved(GET_RESULTS_WORKFLOW, START, (node) => {
+			if (node.name === NODE) node.parameters.taskGroupId = groupId;
+		});
+		if (((await emulator.counters()).requests[READS] ?? 0) === before)
+			throw new Error('Get Results with the record not saved read no /runs stream');
+		return { ms: Number.NaN, rssGrowth: peakRss - rssBefore, peakRss };
+	};
 	const loadBefore = load();
-	await inN8n(warmUpGroupId, 1000);
-	const samples: Samples = { n8n: [], harness: [], bare: [], bytesOnly: [] };
+	const { firstItem } = await inN8n(warmUpGroupId, 1000);
+	const samples: Samples = {
+		n8n: [],
+		n8nUnsaved: [],
+		n8nAlone: [],
+		harness: [],
+		bare: [],
+		bytesOnly: [],
+	};
 	for (let rep = 0; rep < reps; rep++) {
-		samples.n8n.push(await inN8n(groupId, RESULT_RUNS));
+		samples.n8n.push(
+			await afterRestart(
+				() => inN8n(warmUpGroupId, 1000),
+				() => inN8n(groupId, RESULT_RUNS),
+			),
+		);
+		samples.n8nUnsaved.push(await afterRestart(() => inN8n(warmUpGroupId, 1000), unsaved));
+		samples.n8nAlone.push(
+			await afterRestart(
+				() => sameItems(firstItem, 1000),
+				() => sameItems(firstItem, RESULT_RUNS),
+			),
+		);
 		const harness = await runChild<GetResultsMeasurement>('getResultsNode.ts', args);
 		samples.harness.push({ ms: harness.ms, rssGrowth: harness.peakRss - harness.rssBefore });
 		const bare = await runChild<JsonParseMeasurement>('jsonParseLimit.ts', args);
@@ -211,6 +302,15 @@ function addRunsTable(results: AddRunsResult[]): string {
 			`${ratio(r.n8n.ms / r.limit.ms)} of limit; ${ratio(r.seed.ms / r.n8n.ms)} faster than seed`,
 			r.load,
 		]);
+		if (Number.isFinite(r.n8n.lastAnswer))
+			rows.push([
+				'',
+				"real n8n, from the node's start: when n8n created the first and the last POST, when the last answer ended",
+				`first POST +${ms(r.n8n.firstPost)}, last POST +${ms(r.n8n.lastPost)}, last answer +${ms(r.n8n.lastAnswer)}`,
+				`${r.n8n.reps}`,
+				'',
+				'',
+			]);
 		if (r.n8nC10)
 			rows.push([
 				'',
@@ -234,6 +334,14 @@ function addRunsTable(results: AddRunsResult[]): string {
 			`${ms(r.limit.ms)}`,
 			`${r.limit.reps}`,
 			'',
+			'',
+		]);
+		rows.push([
+			'',
+			'limit with item keys: the same POSTs, each input with a key in its metadata as the node sends',
+			`${ms(r.limitKeyed.ms)}`,
+			`${r.limitKeyed.reps}`,
+			`node ${ratio(r.n8n.ms / r.limitKeyed.ms)} of it`,
 			'',
 		]);
 		rows.push([
@@ -271,6 +379,20 @@ function getResultsTable(r: GetResultsResult): string {
 				`${r.n8n.reps}`,
 				`${ratio(r.bare.ms / r.n8n.ms)} the bare reader's rate`,
 				r.load,
+			],
+			[
+				'node in real n8n, the execution not saved (saveManualExecutions off)',
+				`n8n peak RSS +${mb(r.n8nUnsaved.rssGrowth)} (${ratio(r.n8nUnsaved.rssGrowth / r.payloadBytes)} payload), ${mb(r.n8nUnsaved.peakRss)} total`,
+				`${r.n8nUnsaved.reps}`,
+				`saving the record: +${mb(r.n8n.rssGrowth - r.n8nUnsaved.rssGrowth)} of the growth`,
+				'',
+			],
+			[
+				`n8n alone: a Code node returning ${count(RESULT_RUNS)} items shaped like the node's (${mb(r.n8nAlone.outputBytes)} of item JSON; the node's: ${mb(r.n8n.outputBytes)})`,
+				`${ms(r.n8nAlone.ms)}; n8n peak RSS +${mb(r.n8nAlone.rssGrowth)} (${ratio(r.n8nAlone.rssGrowth / r.payloadBytes)} payload), ${mb(r.n8nAlone.peakRss)} total`,
+				`${r.n8nAlone.reps}`,
+				'',
+				'',
 			],
 			[
 				'node in the harness (own process)',

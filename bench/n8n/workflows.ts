@@ -12,10 +12,23 @@ export const START = 'Start';
 export const NODE = 'Parallel';
 export const ADD_RUNS_WORKFLOW = 'BenchN8nAddRuns1';
 export const GET_RESULTS_WORKFLOW = 'BenchN8nGetRes01';
+export const SAME_ITEMS_WORKFLOW = 'BenchN8nSameItem';
+export const SAME_ITEMS = 'Same Items';
 
 /** The same rows as bench/lib/items.ts `companies(count)`. */
 export const rowsCode = (count: number) =>
 	`return Array.from({ length: ${count} }, (_, i) => ({ json: { row: i + 1, company: 'Company ' + (i + 1), website: 'https://company' + (i + 1) + '.example' } }));`;
+
+/**
+ * `count` copies of `template` (one item the node output), each string longer than 20 characters
+ * made unique, as n8n's record would otherwise store one copy of a repeated string.
+ */
+export const sameItemsCode = (template: unknown, count: number) =>
+	[
+		`const template = ${JSON.stringify(template)};`,
+		"const unique = (value, i) => typeof value === 'string' ? (value.length > 20 ? value + ' ' + i : value) : Array.isArray(value) ? value.map((v) => unique(v, i)) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unique(v, i)])) : value;",
+		`return Array.from({ length: ${count} }, (_, i) => ({ json: unique(template, i) }));`,
+	].join('\n');
 
 const start: WorkflowNode = {
 	id: 'bench-start',
@@ -75,6 +88,24 @@ export const BENCH_WORKFLOWS: WorkflowJson[] = [
 			parallel({ resource: 'taskGroup', operation: 'getResults', taskGroupId: 'tgrp_set_per_run' }),
 		],
 		connections: { [START]: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
+	},
+	{
+		id: SAME_ITEMS_WORKFLOW,
+		name: 'bench: n8n holding items shaped like Get Results output',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			start,
+			{
+				id: 'bench-same-items',
+				name: SAME_ITEMS,
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+				parameters: { jsCode: sameItemsCode({}, 1) },
+			},
+		],
+		connections: { [START]: { main: [[{ node: SAME_ITEMS, type: 'main', index: 0 }]] } },
 	},
 ];
 
