@@ -4,7 +4,7 @@
 // beside the same measurement in n8n-core's WorkflowExecute in this process (the harness), and
 // the baselines, all in one run against the emulator in its own process with 50 ms latency.
 //   npm run bench:n8n                     Add Runs, Get Results and the trigger
-//   npm run bench:n8n -- addRuns          only some: addRuns, getResults, trigger
+//   npm run bench:n8n -- addRuns          only some: addRuns, getResults, getResultsScaling, trigger
 //   BENCH_N8N_SIZES=1000,10000 BENCH_REPS=3 npm run bench:n8n
 import '../bench/lib/quietN8n';
 
@@ -285,6 +285,97 @@ async function getResultsAt(n8n: BenchN8n, emulator: EmulatorProcess, reps: numb
 	} as { payloadBytes: number; load: string } & Record<string, ReturnType<typeof summary>>;
 }
 
+/**
+ * Get Results with Return All at each size: real n8n (a restarted server, after one untimed run
+ * of 1,000) beside the bare reader, for how time and memory grow with the group.
+ */
+async function getResultsScaling(
+	n8n: BenchN8n,
+	emulator: EmulatorProcess,
+	sizes: number[],
+	repsAt: (size: number) => number,
+) {
+	await emulator.reset();
+	await emulator.configure({ outputPadBytes: OUTPUT_PAD_BYTES, speed: 0.001 });
+	const warmUpGroupId = await completedGroup(emulator, 1000);
+	const inN8n = (taskGroupId: string, items: number) =>
+		nodeInN8n(
+			n8n,
+			emulator,
+			GET_RESULTS_WORKFLOW,
+			(node) => {
+				if (node.name === NODE) node.parameters.taskGroupId = taskGroupId;
+			},
+			items,
+		);
+	const results = [];
+	for (const size of sizes) {
+		const loadBefore = load();
+		const groupId = await completedGroup(emulator, size);
+		const payloadBytes = (await runsStreamBytes(emulator.url, groupId)).length;
+		const samples: Samples = { n8n: [], bare: [] };
+		for (let rep = 0; rep < repsAt(size); rep++) {
+			await n8n.restart();
+			await inN8n(warmUpGroupId, 1000);
+			samples.n8n.push(await inN8n(groupId, size));
+			const bare = await runChild<JsonParseMeasurement>('jsonParseLimit.ts', {
+				url: emulator.url,
+				warmUpGroupId,
+				groupId,
+				runs: size,
+			} satisfies GetResultsArgs);
+			samples.bare.push({ ms: bare.ms, rssGrowth: bare.peakRss - bare.rssBefore });
+			console.error(`bench:n8n getResults ${size} rep ${rep + 1}: n8n ${ms(samples.n8n[rep].ms)}`);
+		}
+		results.push({
+			size,
+			payloadBytes,
+			load: `${loadBefore} -> ${load()}`,
+			n8n: summary(samples.n8n),
+			bare: summary(samples.bare),
+		});
+	}
+	await emulator.reset();
+	await emulator.configure({ outputPadBytes: 0, speed: 1 });
+	return results;
+}
+
+function getResultsScalingTable(results: Awaited<ReturnType<typeof getResultsScaling>>): string {
+	const at10k = results.find((result) => result.size === 10_000);
+	const rows: string[][] = [];
+	for (const r of results) {
+		const growth = (way: 'n8n' | 'bare') =>
+			`+${mb(r[way].rssGrowth)} (${ratio(r[way].rssGrowth / r.payloadBytes)} payload)`;
+		rows.push([
+			`${count(r.size)} (${mb(r.payloadBytes)})`,
+			'node in real n8n, Return All (executionTime; n8n peak RSS growth)',
+			`${ms(r.n8n.ms)}, ${mbps(r.payloadBytes, r.n8n.ms)}; ${growth('n8n')}`,
+			`${r.n8n.reps}`,
+			[
+				`${ratio(r.bare.ms / r.n8n.ms)} the bare reader's rate`,
+				at10k && r.size !== 10_000
+					? `${ratio(r.n8n.ms / at10k.n8n.ms)} the 10,000-run time for ${ratio(r.size / 10_000)} the runs`
+					: '',
+			]
+				.filter(Boolean)
+				.join('; '),
+			r.load,
+		]);
+		rows.push([
+			'',
+			'bare reader: fetch + JSON.parse per data line (own process)',
+			`${ms(r.bare.ms)}, ${mbps(r.payloadBytes, r.bare.ms)}; ${growth('bare')}`,
+			`${r.bare.reps}`,
+			'',
+			'',
+		]);
+	}
+	return markdownTable(
+		['Runs', 'Way', 'Median', 'Reps', 'Compared in this run', 'Load (1 min) before -> after'],
+		rows,
+	);
+}
+
 type AddRunsResult = Awaited<ReturnType<typeof addRunsAt>>;
 type GetResultsResult = Awaited<ReturnType<typeof getResultsAt>>;
 
@@ -546,6 +637,16 @@ async function main() {
 			raw.getResults = result;
 			sections.push(
 				`### Get Results, ${count(RESULT_RUNS)} runs, ${mb(result.payloadBytes)} /runs stream\n\n${getResultsTable(result)}`,
+			);
+			write(raw, sections);
+		}
+		if (wanted('getResultsScaling')) {
+			const results = await getResultsScaling(n8n, emulator, SIZES, (size) =>
+				size >= LARGE ? LARGE_REPS : REPS,
+			);
+			raw.getResultsScaling = results;
+			sections.push(
+				`### Get Results at ${SIZES.map(count).join(' / ')} runs (~2 KB each)\n\n${getResultsScalingTable(results)}`,
 			);
 			write(raw, sections);
 		}
