@@ -157,8 +157,22 @@ function readBody(req: IncomingMessage): Promise<string> {
 	});
 }
 
-const sleep = (ms: number) =>
-	ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+/**
+ * The response's latency: ends early when the client has gone, so a closed emulator or an
+ * abandoned request leaves no timer running (a test's 120-s latency kept jest alive after it).
+ */
+function latency(ms: number, res: ServerResponse): Promise<void> {
+	if (ms <= 0 || res.destroyed) return Promise.resolve();
+	return new Promise<void>((resolve) => {
+		const done = () => {
+			clearTimeout(timer);
+			res.off('close', done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		res.on('close', done);
+	});
+}
 
 export function matchRoute(method: string, pathname: string) {
 	let pathMatched = false;
@@ -188,7 +202,7 @@ export async function serveApi(
 	const body = await readBody(req);
 	if (!match.route) {
 		ctx.counters.request(`${method} (unknown route)`);
-		await sleep(ctx.options.latencyMs);
+		await latency(ctx.options.latencyMs, res);
 		const status = match.pathMatched ? 405 : 404;
 		writeJson(res, status, { detail: match.pathMatched ? 'Method Not Allowed' : 'Not Found' });
 		return;
@@ -237,7 +251,7 @@ export async function serveApi(
 			if (plan.after?.type === 'statusAfterApply') outcome = faultOutcome(routeInfo, plan.after);
 		}
 	}
-	await sleep(ctx.options.latencyMs + (plan?.latencyMs ?? 0));
+	await latency(ctx.options.latencyMs + (plan?.latencyMs ?? 0), res);
 	if (res.destroyed) return;
 	if (plan?.after?.type === 'dropResponse') {
 		ctx.counters.dropped();
