@@ -7,9 +7,16 @@ import type { EmulatorProcess } from '../../harness/emulator';
 import { expectAtLeast, expectTrue } from '../../harness/expect';
 import { figure, log, seconds } from '../../harness/log';
 import type { ExecutionSummary } from '../../harness/n8nApi';
+import { outputItems } from '../../harness/runData';
 import { observeQuietPeriod, waitFor } from '../../harness/poll';
 import { FAST_SPEED } from '../../harness/suite';
-import { collectedRuns, collector, expectExactlyOnce, runsThatEnded } from '../dispatcherPair';
+import {
+	COLLECT_TRIGGER_NODE,
+	collectedRuns,
+	collector,
+	expectExactlyOnce,
+	runsThatEnded,
+} from '../dispatcherPair';
 import { reportWorkers } from './context';
 import type { QueueContext, QueueScenario } from './context';
 
@@ -35,24 +42,51 @@ async function activateListening(ctx: QueueContext, workflowIds: string[]): Prom
 	);
 }
 
+/** The statuses of `executions`, and the ended runs of `group` none of them collected. */
+async function whatIsMissing(
+	ctx: QueueContext,
+	group: string,
+	executions: ExecutionSummary[],
+): Promise<string> {
+	const statuses = new Map<string, number>();
+	for (const execution of executions)
+		statuses.set(execution.status, (statuses.get(execution.status) ?? 0) + 1);
+	const collected = new Set<string>();
+	for (const execution of executions) {
+		const [emitted] = outputItems(execution.run, COLLECT_TRIGGER_NODE);
+		if (emitted) collected.add(String(emitted.json.run_id));
+	}
+	const missing = (await runsThatEnded(ctx.emulator, group))
+		.filter((run) => !collected.has(run.run_id))
+		.map((run) => `${run.run_id} (${run.status})`);
+	return `statuses ${JSON.stringify(Object.fromEntries(statuses))}; ended runs without an execution: ${missing.join(', ') || 'none'}`;
+}
+
 /** Waits for `expected` executions, then for a quiet period, and returns every one of them. */
 async function settledExecutions(
 	ctx: QueueContext,
 	workflowId: string,
 	expected: number,
 	timeoutMs: number,
+	group: string,
 ): Promise<ExecutionSummary[]> {
 	let seen: ExecutionSummary[] = [];
-	await waitFor(
-		`${expected} executions of ${workflowId}`,
-		async () => {
-			seen = await ctx.api.executions(workflowId);
-			const finished = seen.filter((execution) => FINISHED.has(execution.status));
-			return finished.length >= expected && seen.length === finished.length ? true : undefined;
-		},
-		{ timeoutMs, intervalMs: 1_000 },
-		() => `${seen.length} so far`,
-	);
+	try {
+		await waitFor(
+			`${expected} executions of ${workflowId}`,
+			async () => {
+				seen = await ctx.api.executions(workflowId);
+				const finished = seen.filter((execution) => FINISHED.has(execution.status));
+				return finished.length >= expected && seen.length === finished.length ? true : undefined;
+			},
+			{ timeoutMs, intervalMs: 1_000 },
+			() => `${seen.length} so far`,
+		);
+	} catch (error) {
+		// Which run went missing, for the next person reading a failed run's log.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- e2e harness, not n8n
+		throw new Error(`${(error as Error).message}; ${await whatIsMissing(ctx, group, seen)}`);
+	}
 	await observeQuietPeriod(QUIET_MS);
 	return await ctx.api.executions(workflowId);
 }
@@ -125,7 +159,7 @@ export function triggerUnderStreamFaults(): QueueScenario {
 				});
 				await ctx.emulator.addRuns(group, rowsInput(RUNS));
 				await waitForEnded(ctx.emulator, group, RUNS, 120_000);
-				const executions = await settledExecutions(ctx, ID, RUNS, 600_000);
+				const executions = await settledExecutions(ctx, ID, RUNS, 600_000, group);
 				const after = await ctx.emulator.counters();
 				expectAtLeast(after.injectedFaults - before.injectedFaults, 3, 'stream faults injected');
 				await checkOnce(
@@ -163,7 +197,7 @@ export function twoWorkflowsOneGroup(): QueueScenario {
 				await ctx.emulator.addRuns(group, rowsInput(RUNS, 7));
 				await waitForEnded(ctx.emulator, group, RUNS, 60_000);
 				for (const [index, id] of IDS.entries()) {
-					const executions = await settledExecutions(ctx, id, RUNS, 300_000);
+					const executions = await settledExecutions(ctx, id, RUNS, 300_000, group);
 					await checkOnce(ctx, `two workflows, ${index === 0 ? 'A' : 'B'}`, group, executions);
 				}
 				const skipped = (
@@ -213,7 +247,7 @@ export function mainRestarts(): QueueScenario {
 				}
 				const total = RESTARTS * WAVE;
 				await waitForEnded(ctx.emulator, group, total, 180_000);
-				const executions = await settledExecutions(ctx, ID, total, 600_000);
+				const executions = await settledExecutions(ctx, ID, total, 600_000, group);
 				expectTrue(
 					endedInStops.some((count) => count > 0),
 					'runs to end while main was stopping or down',
