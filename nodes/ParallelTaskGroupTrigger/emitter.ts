@@ -6,7 +6,8 @@ import { backoffDelayMs, POLICY } from '../shared/transport/policy';
 /**
  * n8n's `emit`, made again when n8n says it could not run it. n8n creates an execution in the
  * background after `emit` returns; when that fails (its database timed out under a burst, say),
- * n8n 2.x only logs it, unless the emit came with a done promise, which it then rejects. With
+ * n8n 2.x only logs it, unless the emit came with a done promise, which it then rejects (or
+ * resolves with an execution that ended before any node ran, see `neverRan`). With
  * deduplication keys such an emit is made again, after a pause, up to POLICY.trigger.reEmit.attempts
  * times in all, the last time as a plain emit: n8n drops a key it has executed, so a rejection
  * that came although the execution exists cannot run it twice.
@@ -93,7 +94,7 @@ export class Emitter {
 	}
 
 	private attempt(items: INodeExecutionData[][], key: string, attempt: number): void {
-		const { attempts, backoff } = POLICY.trigger.reEmit;
+		const { attempts } = POLICY.trigger.reEmit;
 		if (attempt >= attempts) {
 			this.context.emit(items, undefined, undefined, key);
 			return;
@@ -101,20 +102,46 @@ export class Emitter {
 		const done = this.context.helpers.createDeferredPromise<IRun>();
 		this.hold(done.promise);
 		this.context.emit(items, undefined, done, key);
-		done.promise.catch(async (error: unknown) => {
-			// A cancelled execution existed: nothing to make again.
-			if (this.signal?.aborted || /cancelled/i.test((error as Error)?.message ?? '')) return;
-			this.context.logger.warn(
-				'n8n could not run the execution of a Parallel trigger emit; emitting it again',
-				{
-					deduplicationKey: key,
-					attempt,
-					reason: (error as Error)?.message ?? String(error),
-				},
-			);
-			// No abort signal here: each waiting re-emit would add a listener to the trigger's one.
-			await pause(backoffDelayMs(attempt - 1, backoff));
-			if (!this.signal?.aborted) this.attempt(items, key, attempt + 1);
-		});
+		done.promise.then(
+			(run) => {
+				if (neverRan(run)) void this.again(items, key, attempt, errorMessageOf(run));
+			},
+			(error: unknown) => {
+				// A cancelled execution existed: nothing to make again.
+				if (/cancelled/i.test((error as Error)?.message ?? '')) return;
+				void this.again(items, key, attempt, (error as Error)?.message ?? String(error));
+			},
+		);
 	}
+
+	private async again(
+		items: INodeExecutionData[][],
+		key: string,
+		attempt: number,
+		reason: string,
+	): Promise<void> {
+		if (this.signal?.aborted) return;
+		this.context.logger.warn(
+			'n8n could not run the execution of a Parallel trigger emit; emitting it again',
+			{ deduplicationKey: key, attempt, reason },
+		);
+		// No abort signal here: each waiting re-emit would add a listener to the trigger's one.
+		await pause(backoffDelayMs(attempt - 1, POLICY.trigger.reEmit.backoff));
+		if (!this.signal?.aborted) this.attempt(items, key, attempt + 1);
+	}
+}
+
+/**
+ * An execution n8n ended with an error before any node ran: in queue mode a worker that cannot
+ * find the execution's data ends it so (n8n 2.41.1, "Worker failed to find data for execution"),
+ * and its record may be gone with the key. Emitted again with the key: a record that still
+ * holds the key makes n8n skip the new emit, so nothing runs twice.
+ */
+function neverRan(run: IRun | undefined): run is IRun {
+	if (!run || (run.status !== 'error' && run.status !== 'crashed')) return false;
+	return Object.keys(run.data?.resultData?.runData ?? {}).length === 0;
+}
+
+function errorMessageOf(run: IRun): string {
+	return run.data?.resultData?.error?.message ?? `the execution ended with status ${run.status}`;
 }

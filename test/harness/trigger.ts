@@ -6,6 +6,7 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeParameters,
+	IRun,
 	ITriggerResponse,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
@@ -17,8 +18,20 @@ import { nodeTypesOf, PACKAGE } from './workflow';
 
 /** The done promise n8n's emit takes (n8n-workflow does not export its type). */
 interface Done {
-	resolve(run: undefined): void;
+	resolve(run: IRun | undefined): void;
 	reject(error: Error): void;
+}
+
+/** An execution n8n ended with an error, as n8n 2.41.1 hands it to the done promise. */
+function errorRun(runData: Record<string, unknown[]>, message: string): IRun {
+	return {
+		data: { resultData: { runData, error: { message } } },
+		finished: false,
+		mode: 'trigger',
+		startedAt: new Date(),
+		stoppedAt: new Date(),
+		status: 'error',
+	} as unknown as IRun;
 }
 
 export interface Emission {
@@ -51,6 +64,14 @@ export interface HostModel {
 	 * under a burst: the emit's done promise is rejected, nothing runs.
 	 */
 	rejects?: (emitIndex: number, emission: Emission) => boolean;
+	/**
+	 * Emits whose execution n8n ends before any node ran, as a queue-mode worker that cannot find
+	 * the execution's data does: the done promise resolves with an error run without node data,
+	 * and the record (with its key) is gone.
+	 */
+	vanishes?: (emitIndex: number, emission: Emission) => boolean;
+	/** Emits whose execution fails in a node: the done promise resolves with an error run. */
+	failsInNode?: (emitIndex: number, emission: Emission) => boolean;
 	/** Whether the workflow runs on Engine 2.0, which refuses emits with a done promise. */
 	engineV2?: boolean;
 	/**
@@ -179,9 +200,22 @@ export async function startTrigger(options: StartTriggerOptions): Promise<Trigge
 			}
 			return;
 		}
-		if (deduplicationKey === undefined || !host.keys.has(deduplicationKey)) {
+		const fresh = deduplicationKey === undefined || !host.keys.has(deduplicationKey);
+		if (fresh && host.vanishes?.(index, emission)) {
+			if (done) {
+				emission.done = 'resolved';
+				done.resolve(errorRun({}, 'Worker failed to find data for execution 459 (job 320)'));
+			}
+			return;
+		}
+		if (fresh) {
 			if (deduplicationKey !== undefined) host.keys.add(deduplicationKey);
 			emission.executed = true;
+		}
+		if (done && emission.executed && host.failsInNode?.(index, emission)) {
+			emission.done = 'resolved';
+			done.resolve(errorRun({ 'Write back': [{}] }, 'The sheet refused the row'));
+			return;
 		}
 		// Resolved when the execution ended, or at once for a duplicate key (n8n 2.x).
 		if (done && host.holdDone && emission.executed) {

@@ -13,6 +13,7 @@ import {
 	closeTriggersAfterEach,
 	triggerParameters,
 } from '../harness/trigger';
+import { captureLogs } from '../harness/logs';
 import type { Emission, HostModel, StartTriggerOptions, TriggerHandle } from '../harness/trigger';
 import { useForSuite } from '../harness/useForSuite';
 
@@ -222,6 +223,52 @@ describe('Emits n8n says it could not run (a rejected done promise)', () => {
 		expect(trigger.emissions.filter((e) => e.done === 'resolved')).toHaveLength(6);
 		// Only the refused runs were emitted twice: no replay (that re-emits every recent run).
 		for (const [key, count] of perKey) if (!rejected.has(key)) expect(count).toBe(1);
+	});
+
+	it('emits again a run whose execution n8n ended before any node ran, once it runs', async () => {
+		const group = await newGroup(emulator);
+		const vanished = new Set<string>();
+		// A queue-mode worker could not find these executions' data: n8n ended them, records gone.
+		const host: HostModel = {
+			...n8nHost(),
+			vanishes: (index, emission) => {
+				if (index !== 1 && index !== 4) return false;
+				vanished.add(keyOf(emission));
+				return true;
+			},
+		};
+		const trigger = await activate({ parameters: parameters(group), host });
+		const ids = await runIdsOf(group, 6);
+		await until(() => executedRunIds(trigger).length >= 6, '6 executions');
+		expectExactlyOnce(executedRunIds(trigger), ids);
+		expect(vanished.size).toBe(2);
+		const perKey = emitsPerKey(trigger);
+		for (const key of vanished) expect(perKey.get(key)).toBe(2);
+		for (const [key, count] of perKey) if (!vanished.has(key)) expect(count).toBe(1);
+		expect(trigger.emissions).toHaveLength(8);
+	});
+
+	it('does not emit again a run whose execution failed in a node', async () => {
+		const logs = captureLogs();
+		try {
+			const group = await newGroup(emulator);
+			let failed = 0;
+			const host: HostModel = {
+				...n8nHost(),
+				failsInNode: (index) => (index === 0 || index === 2 ? ++failed > 0 : false),
+			};
+			const trigger = await activate({ parameters: parameters(group), host });
+			const ids = await runIdsOf(group, 5);
+			await until(() => executedRunIds(trigger).length >= 5, '5 executions');
+			expectExactlyOnce(executedRunIds(trigger), ids);
+			expect(failed).toBe(2);
+			// A re-emit is decided (and logged) when the done promise settles, before its pause.
+			const again = logs.lines.filter((line) => /emitting it again/.test(line.message));
+			expect(again).toEqual([]);
+			expect(trigger.emissions).toHaveLength(5);
+		} finally {
+			logs.restore();
+		}
 	});
 
 	it('gives up after POLICY.trigger.reEmit.attempts tries, the last one a plain emit', async () => {
