@@ -80,7 +80,7 @@ export async function startBenchN8n(
 		// BENCH_N8N_NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles n8n.
 		const timeline = join(runDir, 'post-timeline.txt');
 		instance.extraEnv.NODE_OPTIONS = [
-			`--require ${join(__dirname, 'postTimeline.cjs')}`,
+			`--require "${join(__dirname, 'postTimeline.cjs')}"`,
 			process.env.BENCH_N8N_NODE_OPTIONS ?? '',
 		].join(' ');
 		instance.extraEnv.BENCH_POST_TIMELINE_FILE = timeline;
