@@ -197,6 +197,23 @@ async function completedGroup(emulator: EmulatorProcess, runs: number): Promise<
 	return groupId;
 }
 
+/** The node's Get Results (Return All) of `taskGroupId` in real n8n, expecting `items` results. */
+const getResultsInN8n = (
+	n8n: BenchN8n,
+	emulator: EmulatorProcess,
+	taskGroupId: string,
+	items: number,
+) =>
+	nodeInN8n(
+		n8n,
+		emulator,
+		GET_RESULTS_WORKFLOW,
+		(node) => {
+			if (node.name === NODE) node.parameters.taskGroupId = taskGroupId;
+		},
+		items,
+	);
+
 /** Get Results of 10,000 runs of ~2 KB: in real n8n, in the harness (own process), and a bare reader. */
 async function getResultsAt(n8n: BenchN8n, emulator: EmulatorProcess, reps: number) {
 	await emulator.reset();
@@ -206,15 +223,7 @@ async function getResultsAt(n8n: BenchN8n, emulator: EmulatorProcess, reps: numb
 	const payloadBytes = (await runsStreamBytes(emulator.url, groupId)).length;
 	const args: GetResultsArgs = { url: emulator.url, warmUpGroupId, groupId, runs: RESULT_RUNS };
 	const inN8n = (taskGroupId: string, items: number) =>
-		nodeInN8n(
-			n8n,
-			emulator,
-			GET_RESULTS_WORKFLOW,
-			(node) => {
-				if (node.name === NODE) node.parameters.taskGroupId = taskGroupId;
-			},
-			items,
-		);
+		getResultsInN8n(n8n, emulator, taskGroupId, items);
 	// n8n's own share: the same number of items, shaped like the node's first one, from a Code node.
 	const sameItems = (template: unknown, items: number) =>
 		nodeInN8n(
@@ -299,15 +308,7 @@ async function getResultsScaling(
 	await emulator.configure({ outputPadBytes: OUTPUT_PAD_BYTES, speed: 0.001 });
 	const warmUpGroupId = await completedGroup(emulator, 1000);
 	const inN8n = (taskGroupId: string, items: number) =>
-		nodeInN8n(
-			n8n,
-			emulator,
-			GET_RESULTS_WORKFLOW,
-			(node) => {
-				if (node.name === NODE) node.parameters.taskGroupId = taskGroupId;
-			},
-			items,
-		);
+		getResultsInN8n(n8n, emulator, taskGroupId, items);
 	const results = [];
 	for (const size of sizes) {
 		const loadBefore = load();
